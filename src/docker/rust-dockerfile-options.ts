@@ -1,0 +1,318 @@
+/**
+ * How the Dockerfile keeps compiled dependencies out of the rebuild of a source change.
+ */
+export enum DependencyCaching {
+  /**
+   * cargo-chef: chef → planner (`cargo chef prepare`) → builder (`cargo chef cook`) → runtime.
+   * Dependencies live in their own image layer, restored by any layer cache (GHA `mode=max`).
+   */
+  CARGO_CHEF = 'cargo-chef',
+  /**
+   * The same layer-caching effect with no third-party tool: the library knows the workspace at
+   * synth time and generates a stub skeleton (manifests + empty targets) that builds dependencies
+   * in their own layer; then real sources are copied and only workspace crates are rebuilt.
+   */
+  SKELETON = 'skeleton',
+  /**
+   * `docker init`-style BuildKit cache mounts on the cargo registry, git db and `target/`.
+   * Fast on a long-lived builder; mounts are not part of the GHA layer cache.
+   */
+  CACHE_MOUNTS = 'cache-mounts',
+  /** Plain copy-and-build: every change recompiles everything. The honest baseline. */
+  NONE = 'none',
+}
+
+/** The C library the Rust binary links against. */
+export enum TargetLibc {
+  /** glibc (`*-unknown-linux-gnu`): needs a runtime image with glibc. */
+  GNU = 'gnu',
+  /** musl (`*-unknown-linux-musl`): a static binary that runs on any runtime, even `scratch`. */
+  MUSL = 'musl',
+}
+
+/** The base image of the final (runtime) stage. */
+export enum RuntimeBase {
+  /** `debian:<suite>-slim`: glibc, a shell and apt for `runtimePackages`. */
+  DEBIAN_SLIM = 'debian-slim',
+  /** `gcr.io/distroless/cc-debian12`: glibc + libgcc, no shell, non-root user available. */
+  DISTROLESS_CC = 'distroless-cc',
+  /** `gcr.io/distroless/static-debian12`: no libc; needs a static (MUSL) binary. */
+  DISTROLESS_STATIC = 'distroless-static',
+  /** `scratch`: empty; needs a static (MUSL) binary and brings its own CA certificates. */
+  SCRATCH = 'scratch',
+  /** `alpine`: musl, a shell and apk for `runtimePackages`; needs a MUSL binary. */
+  ALPINE = 'alpine',
+  /** The image named by the `runtimeImage` option. */
+  CUSTOM = 'custom',
+}
+
+/** A HEALTHCHECK for the runtime image. */
+export interface DockerHealthcheck {
+  /** The command, exec form (e.g. `["/usr/local/bin/svc", "health"]`). */
+  readonly command: string[];
+  /**
+   * Seconds between checks.
+   * @default 30
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Seconds before a check is considered failed.
+   * @default 30
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Seconds of start-up grace.
+   * @default 0
+   */
+  readonly startPeriodSeconds?: number;
+  /**
+   * Consecutive failures before the container is unhealthy.
+   * @default 3
+   */
+  readonly retries?: number;
+}
+
+/** A BuildKit build secret (`RUN --mount=type=secret`), e.g. a private registry token. Never an ARG or ENV. */
+export interface BuildSecret {
+  /** Secret id, as passed by `docker build --secret id=<id>` / build-push-action `secrets:`. */
+  readonly id: string;
+  /**
+   * Environment variable the secret is exposed as, during cargo commands only.
+   * @default - mounted as a file at `/run/secrets/<id>`
+   */
+  readonly env?: string;
+  /**
+   * Whether the build fails when the secret is not provided.
+   * @default false
+   */
+  readonly required?: boolean;
+}
+
+/** Options for the generated Rust Dockerfile. */
+export interface RustDockerfileOptions {
+  /**
+   * Path of the generated Dockerfile, relative to the project root.
+   * @default "Dockerfile"
+   */
+  readonly dockerfilePath?: string;
+
+  /**
+   * Binaries to build and ship; the first one is the image's entrypoint.
+   * @default - the `default-run` binary, else the only binary of the workspace (an error lists the choices when ambiguous)
+   * @featured
+   */
+  readonly binaries?: string[];
+
+  /**
+   * Cargo package to build (`cargo build -p`).
+   * @default - the package that owns the first binary
+   */
+  readonly packageName?: string;
+
+  /**
+   * Cargo features to enable (`--features`).
+   * @default - none
+   */
+  readonly features?: string[];
+
+  /**
+   * Build with `--no-default-features`.
+   * @default false
+   */
+  readonly noDefaultFeatures?: boolean;
+
+  /**
+   * Build with `--all-features`.
+   * @default false
+   */
+  readonly allFeatures?: boolean;
+
+  /**
+   * Cargo profile (`--profile`).
+   * @default "release"
+   */
+  readonly cargoProfile?: string;
+
+  /**
+   * Rust version of the builder image, used in every build stage (e.g. "1.95" or "1.95.0").
+   * @default - the channel of rust-toolchain.toml, else the workspace's `rust-version`, else "1"
+   * @featured
+   */
+  readonly rustVersion?: string;
+
+  /**
+   * Full builder image, overriding `rustVersion`'s `rust:<version>-slim-bookworm`.
+   * @default - `rust:<rustVersion>-slim-bookworm` (`rust:<rustVersion>-alpine` for MUSL)
+   */
+  readonly rustImage?: string;
+
+  /**
+   * How dependency compilation is cached between builds.
+   * @default DependencyCaching.CARGO_CHEF
+   * @featured
+   */
+  readonly dependencyCaching?: DependencyCaching;
+
+  /**
+   * Image that provides cargo-chef for the CARGO_CHEF strategy.
+   * @default - `lukemathwalker/cargo-chef:latest-rust-<rustVersion>` (same Rust in every stage)
+   */
+  readonly chefImage?: string;
+
+  /**
+   * C library of the compiled binary.
+   * @default TargetLibc.GNU (MUSL when the runtime needs a static binary)
+   */
+  readonly targetLibc?: TargetLibc;
+
+  /**
+   * System packages installed in the build stages (e.g. `libssl-dev`, `pkg-config`).
+   * @default - none
+   */
+  readonly buildPackages?: string[];
+
+  /**
+   * System packages installed in the runtime image (DEBIAN_SLIM, ALPINE or CUSTOM only).
+   * @default - `ca-certificates` on DEBIAN_SLIM and ALPINE
+   */
+  readonly runtimePackages?: string[];
+
+  /**
+   * Base image of the runtime stage.
+   * @default RuntimeBase.DEBIAN_SLIM
+   * @featured
+   */
+  readonly runtime?: RuntimeBase;
+
+  /**
+   * The runtime image when `runtime` is CUSTOM (setting it implies CUSTOM).
+   * @default - none
+   */
+  readonly runtimeImage?: string;
+
+  /**
+   * Pins images by digest: image reference → `sha256:…` digest.
+   * @default - no pinning
+   */
+  readonly imageDigests?: { [image: string]: string };
+
+  /**
+   * Run the container as root. Off by default: the image runs as a fixed non-root UID.
+   * @default false
+   */
+  readonly runAsRoot?: boolean;
+
+  /**
+   * UID (and GID) the container runs as.
+   * @default 10001 (65532, the `nonroot` user, on distroless)
+   */
+  readonly uid?: number;
+
+  /**
+   * Working directory of the runtime image.
+   * @default "/app"
+   */
+  readonly workdir?: string;
+
+  /**
+   * Ports to EXPOSE.
+   * @default - none
+   */
+  readonly ports?: number[];
+
+  /**
+   * Environment variables of the runtime image.
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+
+  /**
+   * HEALTHCHECK of the runtime image.
+   * @default - none
+   */
+  readonly healthcheck?: DockerHealthcheck;
+
+  /**
+   * ENTRYPOINT (exec form).
+   * @default - the first binary, `["/usr/local/bin/<binary>"]`
+   */
+  readonly entrypoint?: string[];
+
+  /**
+   * CMD (exec form): default arguments of the entrypoint.
+   * @default - none
+   */
+  readonly cmd?: string[];
+
+  /**
+   * Extra image labels; `org.opencontainers.image.*` source/revision/version/created come from build args.
+   * @default - the OCI labels only
+   */
+  readonly labels?: { [name: string]: string };
+
+  /**
+   * Build secrets for private registries or git dependencies, mounted on cargo commands only.
+   * @default - none
+   */
+  readonly buildSecrets?: BuildSecret[];
+
+  /**
+   * Cross-compile on the build platform (`FROM --platform=$BUILDPLATFORM`, `TARGETARCH` → Rust
+   * target, cross linker) so multi-arch images need no QEMU to compile.
+   * @default false (true with the CROSS_COMPILE multi-arch strategy)
+   */
+  readonly crossCompile?: boolean;
+
+  /**
+   * Extra arguments appended to every `cargo build` (e.g. `["--config", "net.git-fetch-with-cli=true"]`).
+   * @default - none
+   */
+  readonly cargoBuildArgs?: string[];
+
+  /**
+   * The `# syntax=` parser directive on line 1; an empty string omits it.
+   * @default "docker/dockerfile:1"
+   */
+  readonly dockerfileSyntax?: string;
+
+  /**
+   * STOPSIGNAL of the runtime image.
+   * @default - Docker's default (SIGTERM)
+   */
+  readonly stopSignal?: string;
+}
+
+/** How `.dockerignore` is written. */
+export enum DockerIgnoreMode {
+  /** `*` then `!` entries for exactly what the build needs: unrelated edits never bust the cache. */
+  ALLOW_LIST = 'allow-list',
+  /** Common junk excluded (`target/`, `.git`, …), everything else sent. */
+  DENY_LIST = 'deny-list',
+}
+
+/** Options for the generated `.dockerignore`. */
+export interface DockerIgnoreOptions {
+  /**
+   * Generate `.dockerignore`.
+   * @default true
+   */
+  readonly dockerignore?: boolean;
+
+  /**
+   * Allow-list or deny-list.
+   * @default DockerIgnoreMode.ALLOW_LIST
+   */
+  readonly dockerignoreMode?: DockerIgnoreMode;
+
+  /**
+   * Extra paths sent to the build (allow-list entries).
+   * @default - none
+   */
+  readonly dockerignoreAllow?: string[];
+
+  /**
+   * Extra patterns kept out of the build context.
+   * @default - none
+   */
+  readonly dockerignoreDeny?: string[];
+}

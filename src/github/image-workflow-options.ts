@@ -1,0 +1,236 @@
+/** How a multi-platform image is built. */
+export enum MultiArchStrategy {
+  /** One job per platform on a native runner (`ubuntu-24.04` / `ubuntu-24.04-arm`), pushed by digest, then merged. */
+  NATIVE_RUNNERS = 'native-runners',
+  /** One job, every platform emulated with QEMU (slow for compilation). */
+  QEMU = 'qemu',
+  /** One job that cross-compiles on the runner's platform with the Dockerfile's cross-compilation. */
+  CROSS_COMPILE = 'cross-compile',
+}
+
+/** Where BuildKit's layer cache is stored between workflow runs. */
+export enum CacheBackend {
+  /** GitHub Actions cache (`type=gha`), scoped per image and platform. 10 GB per repository. */
+  GHA = 'gha',
+  /** A `buildcache` tag in the image's registry (`type=registry`), for repos past the Actions cache size. */
+  REGISTRY = 'registry',
+  /** No layer cache. */
+  NONE = 'none',
+}
+
+/** How `uses:` references to actions are pinned. */
+export enum ActionPinning {
+  /** `actions/checkout@v5`: major-version tags. */
+  MAJOR_VERSION = 'major-version',
+  /** `actions/checkout@<40-hex sha> # v5.0.0`: full commit SHAs (from the library's table, overridable). */
+  COMMIT_SHA = 'commit-sha',
+}
+
+/** An HTTP probe run against the container during the end-to-end test. */
+export interface HttpProbe {
+  /** Container port the service listens on (published on the same host port). */
+  readonly port: number;
+  /**
+   * Path requested.
+   * @default "/"
+   */
+  readonly path?: string;
+  /**
+   * Seconds to wait for a successful answer before failing.
+   * @default 30
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Arguments passed to the container (after the image).
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables for the container.
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+}
+
+/** End-to-end tests run against the freshly built image, before anything is pushed. The same in CI and in the `docker:e2e` task. */
+export interface ImageE2eOptions {
+  /**
+   * Run the smoke test: `docker run --rm <image> <smokeArgs>` must exit 0.
+   * @default true
+   */
+  readonly smokeTest?: boolean;
+  /**
+   * Arguments of the smoke run.
+   * @default ["--version"]
+   */
+  readonly smokeArgs?: string[];
+  /**
+   * Extra shell commands, each run after the image is built; `$IMAGE` is the image under test.
+   * @default - none
+   */
+  readonly commands?: string[];
+  /**
+   * Start the container detached and poll an HTTP endpoint on localhost.
+   * @default - no HTTP probe
+   */
+  readonly httpProbe?: HttpProbe;
+  /**
+   * A docker compose file run with `IMAGE` set; its exit code (`--exit-code-from composeService`) decides.
+   * @default - no compose test
+   */
+  readonly composeFile?: string;
+  /**
+   * Compose service whose exit code decides the compose test.
+   * @default - required with `composeFile`
+   */
+  readonly composeService?: string;
+}
+
+/** Options for the GitHub image workflow. */
+export interface ImageWorkflowOptions {
+  /**
+   * Generate the image workflow.
+   * @default true
+   */
+  readonly workflow?: boolean;
+
+  /**
+   * Workflow file name, without `.yml` (`.github/workflows/<name>.yml`).
+   * @default "docker"
+   */
+  readonly workflowName?: string;
+
+  /**
+   * Image repository without tag, e.g. `ghcr.io/acme/api`. GitHub expressions are not allowed.
+   * @default - `ghcr.io/<owner>/<repo>` from the workflow's `github.repository`, lower-cased
+   * @featured
+   */
+  readonly imageName?: string;
+
+  /**
+   * Registry to log in to. Derived from `imageName` when it names one.
+   * @default "ghcr.io"
+   */
+  readonly registry?: string;
+
+  /**
+   * Secret holding the registry user name (not needed for ghcr.io).
+   * @default - `github.actor` for ghcr.io
+   */
+  readonly registryUsernameSecret?: string;
+
+  /**
+   * Secret holding the registry password/token.
+   * @default - `GITHUB_TOKEN` for ghcr.io
+   */
+  readonly registryPasswordSecret?: string;
+
+  /**
+   * Target platforms, e.g. `["linux/amd64", "linux/arm64"]`.
+   * @default ["linux/amd64"]
+   * @featured
+   */
+  readonly platforms?: string[];
+
+  /**
+   * How more than one platform is built.
+   * @default MultiArchStrategy.NATIVE_RUNNERS
+   */
+  readonly multiArchStrategy?: MultiArchStrategy;
+
+  /**
+   * Layer cache backend.
+   * @default CacheBackend.GHA
+   */
+  readonly cacheBackend?: CacheBackend;
+
+  /**
+   * Persist BuildKit cache mounts across runs (buildkit-cache-dance) for the CACHE_MOUNTS strategy.
+   * @default false
+   */
+  readonly persistCacheMounts?: boolean;
+
+  /**
+   * Branches whose pushes build and push the image.
+   * @default ["main"]
+   */
+  readonly branches?: string[];
+
+  /**
+   * Build and push on `v*` version tags (semver image tags).
+   * @default true
+   */
+  readonly versionTags?: boolean;
+
+  /**
+   * Build and test (never push) on pull requests.
+   * @default true
+   */
+  readonly pullRequests?: boolean;
+
+  /**
+   * Push the image at all (false: build and test only).
+   * @default true
+   */
+  readonly push?: boolean;
+
+  /**
+   * Attach BuildKit provenance to the pushed image.
+   * @default false
+   */
+  readonly provenance?: boolean;
+
+  /**
+   * Attach an SBOM to the pushed image.
+   * @default false
+   */
+  readonly sbom?: boolean;
+
+  /**
+   * Add `actions/attest-build-provenance` for the pushed digest.
+   * @default false
+   */
+  readonly attestProvenance?: boolean;
+
+  /**
+   * Sign the pushed digest with cosign keyless signing.
+   * @default false
+   */
+  readonly sign?: boolean;
+
+  /**
+   * How actions are pinned.
+   * @default ActionPinning.MAJOR_VERSION
+   */
+  readonly actionPinning?: ActionPinning;
+
+  /**
+   * Overrides of the action reference table: `owner/action` → version or commit SHA.
+   * @default - the library's table
+   */
+  readonly actionVersions?: { [action: string]: string };
+
+  /**
+   * Add the drift-check job (`npx projen` then `git diff --exit-code`).
+   * @default true
+   */
+  readonly driftCheck?: boolean;
+
+  /**
+   * Runner for linux/amd64 jobs.
+   * @default "ubuntu-24.04"
+   */
+  readonly amd64Runner?: string;
+
+  /**
+   * Runner for linux/arm64 jobs with NATIVE_RUNNERS.
+   * @default "ubuntu-24.04-arm"
+   */
+  readonly arm64Runner?: string;
+
+  /**
+   * End-to-end tests run on the loaded image before push.
+   * @default - the smoke test only
+   */
+  readonly e2e?: ImageE2eOptions;
+}
