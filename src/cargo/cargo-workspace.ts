@@ -1,0 +1,461 @@
+import * as path from 'path';
+import { readCargoConfig } from './cargo-config';
+import { CargoInferenceError } from './cargo-inference-error';
+import { PackageReadResult, compare, readPackage } from './cargo-package';
+import { isDir, isFile, isOutside, isUnder, relativePosix } from './fs-util';
+import { readRustToolchain } from './rust-toolchain';
+import { TomlFields, TomlTable, readTomlFile } from './toml-file';
+import { MemberPath, expandMembers, isGlob, normalizeEntry } from './workspace-members';
+
+/**
+ * One binary target cargo would build.
+ */
+export interface CargoBinaryTarget {
+  /**
+   * Binary name: the `[[bin]] name`, or the autodiscovered name (the package
+   * name for `src/main.rs`, the file or folder name under `src/bin/`).
+   */
+  readonly name: string;
+  /**
+   * Name of the package that owns the binary (for `cargo build -p <package>`).
+   */
+  readonly packageName: string;
+  /**
+   * Source path of the binary's crate root, relative to the workspace root,
+   * with posix separators, e.g. "crates/api/src/main.rs".
+   */
+  readonly path: string;
+  /**
+   * The `required-features` of the `[[bin]]` section (empty when none).
+   */
+  readonly requiredFeatures: string[];
+}
+
+/**
+ * A cargo target other than a binary whose source file must exist for cargo
+ * to load the manifest: the library, and explicitly declared
+ * `[[example]]`, `[[test]]` and `[[bench]]` targets.
+ */
+export interface CargoTargetFile {
+  /**
+   * Target kind: "lib", "example", "test" or "bench".
+   */
+  readonly kind: string;
+  /**
+   * Target name (for a library: `lib.name`, or the package name with "-" replaced by "_").
+   */
+  readonly name: string;
+  /**
+   * Source path relative to the workspace root, posix separators.
+   */
+  readonly path: string;
+  /**
+   * Whether the target is declared in the manifest (`[lib]`, `[[example]]`, ...)
+   * rather than autodiscovered.
+   */
+  readonly explicit: boolean;
+}
+
+/**
+ * What cargo knows about one package of the workspace.
+ */
+export interface CargoPackageFacts {
+  /**
+   * Package name (`package.name`).
+   */
+  readonly name: string;
+  /**
+   * Package version, following `version.workspace = true`; undefined when not set
+   * (cargo then uses "0.0.0").
+   */
+  readonly version?: string;
+  /**
+   * Package directory relative to the workspace root, posix separators, "." for the root package.
+   */
+  readonly dir: string;
+  /**
+   * Manifest path relative to the workspace root, e.g. "crates/api/Cargo.toml" or "Cargo.toml".
+   */
+  readonly manifestPath: string;
+  /**
+   * Binary targets of the package, sorted by name.
+   */
+  readonly binaries: CargoBinaryTarget[];
+  /**
+   * The library target, when the package has one.
+   */
+  readonly lib?: CargoTargetFile;
+  /**
+   * Explicitly declared `[[example]]`, `[[test]]` and `[[bench]]` targets
+   * (their files must exist for cargo to load the manifest). Autodiscovered
+   * ones are not listed.
+   */
+  readonly otherTargets: CargoTargetFile[];
+  /**
+   * Build script path relative to the workspace root: `build.rs` when it exists,
+   * or `package.build`; undefined when there is none or `build = false`.
+   */
+  readonly buildScript?: string;
+  /**
+   * `package.rust-version`, following workspace inheritance.
+   */
+  readonly rustVersion?: string;
+  /**
+   * `package.edition`, following workspace inheritance; undefined when not set
+   * (cargo then uses "2015").
+   */
+  readonly edition?: string;
+  /**
+   * `package.default-run`.
+   */
+  readonly defaultRun?: string;
+  /**
+   * Feature names accepted by `--features`: the keys of `[features]` plus the
+   * implicit features of optional dependencies (unless referenced as `dep:<name>`), sorted.
+   */
+  readonly features: string[];
+}
+
+/**
+ * Everything inferred from a Cargo workspace (or a single package).
+ */
+export interface CargoWorkspaceFacts {
+  /**
+   * Absolute path of the workspace root (the folder of the root Cargo.toml).
+   */
+  readonly rootDir: string;
+  /**
+   * Whether the root manifest has a `[workspace]` table.
+   */
+  readonly isWorkspace: boolean;
+  /**
+   * Name of the root manifest's `[package]`, if any (undefined for a virtual manifest).
+   */
+  readonly rootPackage?: string;
+  /**
+   * All workspace members (including the root package and path dependencies
+   * inside the workspace folder), sorted by `dir` ("." first).
+   */
+  readonly packages: CargoPackageFacts[];
+  /**
+   * Package names listed (directly or by glob) in `workspace.default-members`;
+   * empty when not given.
+   */
+  readonly defaultMembers: string[];
+  /**
+   * All binaries of all members, in package order.
+   */
+  readonly binaries: CargoBinaryTarget[];
+  /**
+   * "Cargo.lock" when the workspace root has a lock file.
+   */
+  readonly lockFile?: string;
+  /**
+   * "rust-toolchain.toml" or "rust-toolchain" when present in the workspace root
+   * (when both exist, rustup uses "rust-toolchain").
+   */
+  readonly toolchainFile?: string;
+  /**
+   * The toolchain channel pinned by the toolchain file (`[toolchain] channel`,
+   * or the single line of a legacy `rust-toolchain` file).
+   */
+  readonly toolchainChannel?: string;
+  /**
+   * `toolchain.targets` of the toolchain file (empty when none).
+   */
+  readonly toolchainTargets: string[];
+  /**
+   * `toolchain.components` of the toolchain file (empty when none).
+   */
+  readonly toolchainComponents: string[];
+  /**
+   * Minimum supported Rust version: the root package's `rust-version`, else
+   * `workspace.package.rust-version`, else the highest `rust-version` of the members.
+   */
+  readonly rustVersion?: string;
+  /**
+   * ".cargo/config.toml" or the legacy ".cargo/config" when present in the
+   * workspace root (when both exist, cargo uses ".cargo/config").
+   */
+  readonly cargoConfigFile?: string;
+  /**
+   * Existing directories (relative to the root) named by `[source.<name>] directory = "..."`
+   * in the cargo config, i.e. vendored sources. Sorted.
+   */
+  readonly vendorDirs: string[];
+  /**
+   * Build script paths of all members (relative to the root), in package order.
+   */
+  readonly buildScripts: string[];
+}
+
+/**
+ * Reads a Cargo workspace the way cargo does (without running cargo) and
+ * exposes the facts a Docker build needs: packages, binaries, toolchain,
+ * lock file, cargo config and vendored sources.
+ *
+ * @example
+ * const ws = CargoWorkspace.load('.');
+ * const api = ws.binary('api');
+ */
+export class CargoWorkspace {
+  /**
+   * Reads the workspace whose root manifest is in `dir`.
+   *
+   * @param dir folder holding the root `Cargo.toml` (absolute or relative to the
+   * current directory); a path to the `Cargo.toml` itself is accepted too.
+   * @throws CargoInferenceError when a manifest is missing or invalid, a member
+   * does not exist, or the toolchain file is invalid.
+   */
+  public static load(dir: string): CargoWorkspace {
+    return new CargoWorkspace(loadFacts(dir));
+  }
+
+  /**
+   * The inferred facts.
+   */
+  public readonly facts: CargoWorkspaceFacts;
+
+  private constructor(facts: CargoWorkspaceFacts) {
+    this.facts = facts;
+  }
+
+  /**
+   * Looks up a binary by name.
+   *
+   * @param name the binary name (`[[bin]] name` or autodiscovered name)
+   * @throws CargoInferenceError listing the available binaries when `name` is
+   * unknown, or when several packages have a binary with that name.
+   */
+  public binary(name: string): CargoBinaryTarget {
+    const matches = this.facts.binaries.filter(b => b.name === name);
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) {
+      throw new CargoInferenceError(`binary "${name}" is ambiguous: packages ${matches.map(m => `"${m.packageName}" (${m.path})`).join(' and ')} both define it. Rename one of them with a [[bin]] name.`);
+    }
+    if (this.facts.binaries.length === 0) {
+      throw new CargoInferenceError(`unknown binary "${name}": ${this.noBinariesReason()}`);
+    }
+    throw new CargoInferenceError(`unknown binary "${name}" in ${this.label()}. Available binaries: ${this.availableBinaries()}. Set the "binary" option to one of them.`);
+  }
+
+  /**
+   * All binaries of the workspace.
+   *
+   * @throws CargoInferenceError when the workspace has no binary target at all.
+   */
+  public requireBinaries(): CargoBinaryTarget[] {
+    if (this.facts.binaries.length === 0) {
+      throw new CargoInferenceError(this.noBinariesReason());
+    }
+    return [...this.facts.binaries];
+  }
+
+  /**
+   * Looks up a package (workspace member) by name.
+   *
+   * @param name the package name
+   * @throws CargoInferenceError listing the members when `name` is unknown.
+   */
+  public packageByName(name: string): CargoPackageFacts {
+    const found = this.facts.packages.find(p => p.name === name);
+    if (!found) {
+      throw new CargoInferenceError(`unknown package "${name}" in ${this.label()}. Workspace members: ${this.facts.packages.map(p => p.name).join(', ')}.`);
+    }
+    return found;
+  }
+
+  /**
+   * Human-readable, deterministic summary of the inference (one line per
+   * entry, no absolute paths), e.g. for a comment block in a Dockerfile.
+   */
+  public describe(): string[] {
+    const f = this.facts;
+    const lines: string[] = [];
+    const kind = !f.isWorkspace
+      ? `package "${f.rootPackage}"`
+      : f.rootPackage ? `workspace with root package "${f.rootPackage}"` : 'virtual workspace';
+    lines.push(`cargo: Cargo.toml is a ${kind}, ${f.packages.length} package${f.packages.length === 1 ? '' : 's'}`);
+    for (const p of f.packages) {
+      const parts: string[] = [`edition ${p.edition ?? '2015 (default)'}`];
+      if (p.rustVersion) parts.push(`rust-version ${p.rustVersion}`);
+      if (p.lib) parts.push(`lib ${p.lib.name} (${p.lib.path})`);
+      for (const b of p.binaries) {
+        parts.push(`bin ${b.name} (${b.path}${b.requiredFeatures.length ? `, requires features ${b.requiredFeatures.join(', ')}` : ''})`);
+      }
+      for (const t of p.otherTargets) parts.push(`${t.kind} ${t.name} (${t.path})`);
+      if (p.buildScript) parts.push(`build script ${p.buildScript}`);
+      if (p.defaultRun) parts.push(`default-run ${p.defaultRun}`);
+      lines.push(`  package ${p.name} ${p.version ?? '(no version)'} in ${p.dir}: ${parts.join('; ')}`);
+    }
+    lines.push(`binaries: ${f.binaries.length ? f.binaries.map(b => b.name).join(', ') : 'none'}`);
+    if (f.isWorkspace) {
+      const fallback = f.rootPackage ? `none given (cargo builds the root package ${f.rootPackage})` : 'none given (cargo builds all members)';
+      lines.push(`default members: ${f.defaultMembers.length ? f.defaultMembers.join(', ') : fallback}`);
+    }
+    lines.push(`lock file: ${f.lockFile ?? 'none (Cargo.lock missing)'}`);
+    if (f.toolchainFile) {
+      const tc = [`channel ${f.toolchainChannel ?? '(not set)'}`];
+      if (f.toolchainTargets.length) tc.push(`targets ${f.toolchainTargets.join(', ')}`);
+      if (f.toolchainComponents.length) tc.push(`components ${f.toolchainComponents.join(', ')}`);
+      lines.push(`toolchain: ${f.toolchainFile} (${tc.join('; ')})`);
+    } else {
+      lines.push('toolchain: none (no rust-toolchain.toml)');
+    }
+    lines.push(`rust-version: ${f.rustVersion ?? 'not set'}`);
+    lines.push(`cargo config: ${f.cargoConfigFile ?? 'none'}${f.vendorDirs.length ? ` (vendored sources: ${f.vendorDirs.join(', ')})` : ''}`);
+    return lines;
+  }
+
+  private label(): string {
+    return this.facts.rootPackage && !this.facts.isWorkspace ? `package "${this.facts.rootPackage}"` : 'the Cargo workspace';
+  }
+
+  private availableBinaries(): string {
+    return this.facts.binaries.map(b => (b.name === b.packageName ? b.name : `${b.name} (package ${b.packageName})`)).join(', ');
+  }
+
+  private noBinariesReason(): string {
+    const pkgs = this.facts.packages.map(p => `"${p.name}"`).join(', ');
+    return `no binary targets in ${this.label()} (packages: ${pkgs}). Add a src/main.rs or a [[bin]] section to a package, or point the "cargoDir" option at a crate that builds a binary.`;
+  }
+}
+
+/** Loads all facts; see {@link CargoWorkspace.load}. */
+function loadFacts(dir: string): CargoWorkspaceFacts {
+  let rootDir = path.resolve(dir);
+  if (path.basename(rootDir) === 'Cargo.toml' && isFile(rootDir)) rootDir = path.dirname(rootDir);
+  const fix = 'Set the "cargoDir" option to the folder that holds your Cargo.toml.';
+  if (!isDir(rootDir)) {
+    throw new CargoInferenceError(`cannot read Cargo.toml in "${rootDir}": no such directory. ${fix}`);
+  }
+  if (!isFile(path.join(rootDir, 'Cargo.toml'))) {
+    throw new CargoInferenceError(`cannot read Cargo.toml in "${rootDir}": no such file. ${fix}`);
+  }
+  const root = readTomlFile(path.join(rootDir, 'Cargo.toml'), 'Cargo.toml', fix);
+  const fields = new TomlFields('Cargo.toml');
+  const workspace = fields.table(root, 'workspace', 'workspace');
+  const rootPackageTable = fields.table(root, 'package', 'package');
+  if (!workspace && !rootPackageTable) {
+    throw new CargoInferenceError(`Cargo.toml in "${rootDir}" has neither a [package] nor a [workspace] table. Add one, or ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`);
+  }
+
+  const members = workspace
+    ? readMembers(rootDir, root, workspace, fields)
+    : new Map([['.', readPackage({ rootDir, dir: '.', manifest: root })]]);
+  const packages = [...members.values()].map(m => m.facts).sort((a, b) => compareDirs(a.dir, b.dir));
+  const rootPackage = members.get('.')?.facts;
+  const defaultMembers = workspace ? readDefaultMembers(rootDir, workspace, fields, members) : [];
+
+  const toolchain = readRustToolchain(rootDir);
+  const config = readCargoConfig(rootDir);
+  const wsPackage = workspace ? fields.table(workspace, 'package', 'workspace.package') : undefined;
+  const wsRustVersion = wsPackage ? fields.string(wsPackage, 'rust-version', 'workspace.package.rust-version') : undefined;
+  const memberRustVersions = packages.map(p => p.rustVersion).filter((v): v is string => v !== undefined);
+
+  return {
+    rootDir,
+    isWorkspace: workspace !== undefined,
+    rootPackage: rootPackage?.name,
+    packages,
+    defaultMembers,
+    binaries: packages.flatMap(p => p.binaries),
+    lockFile: isFile(path.join(rootDir, 'Cargo.lock')) ? 'Cargo.lock' : undefined,
+    toolchainFile: toolchain?.file,
+    toolchainChannel: toolchain?.channel,
+    toolchainTargets: toolchain?.targets ?? [],
+    toolchainComponents: toolchain?.components ?? [],
+    rustVersion: rootPackage?.rustVersion ?? wsRustVersion ?? maxVersion(memberRustVersions),
+    cargoConfigFile: config?.file,
+    vendorDirs: config?.vendorDirs ?? [],
+    buildScripts: packages.map(p => p.buildScript).filter((b): b is string => b !== undefined),
+  };
+}
+
+/** How a directory came to be considered as a member (for messages). */
+interface MemberOrigin {
+  readonly member?: MemberPath;
+  readonly dependencyOf?: string;
+}
+
+/**
+ * cargo's `find_members`: expanded `members`, the root package, and path
+ * dependencies inside the workspace folder, minus `exclude`.
+ */
+function readMembers(rootDir: string, root: TomlTable, workspace: TomlTable, fields: TomlFields): Map<string, PackageReadResult> {
+  const memberEntries = fields.stringArray(workspace, 'members', 'workspace.members') ?? [];
+  const exclude = (fields.stringArray(workspace, 'exclude', 'workspace.exclude') ?? []).map(e => normalizeEntry(rootDir, e));
+  // like cargo, a path under a literal `members` entry is never excluded
+  const literalMembers = memberEntries.filter(m => !isGlob(m)).map(m => normalizeEntry(rootDir, m));
+  const isExcluded = (d: string) => exclude.some(ex => isUnder(d, ex)) && !literalMembers.some(m => isUnder(d, m));
+  const members = new Map<string, PackageReadResult>();
+
+  const visit = (dir: string, origin: MemberOrigin): void => {
+    if (members.has(dir)) return;
+    if (origin.dependencyOf !== undefined && isOutside(dir)) return;
+    if (dir !== '.' && isExcluded(dir)) return;
+    const manifestRel = dir === '.' ? 'Cargo.toml' : `${dir}/Cargo.toml`;
+    const manifestAbs = path.join(rootDir, manifestRel);
+    if (!isFile(manifestAbs)) {
+      if (origin.member?.glob) return; // glob matches without a manifest are skipped (cargo would fail)
+      const missing = isDir(path.join(rootDir, dir)) ? `${manifestRel} does not exist` : `the directory "${dir}" does not exist`;
+      if (origin.member) {
+        throw new CargoInferenceError(`workspace member "${origin.member.pattern}" listed in "workspace.members" of Cargo.toml cannot be read: ${missing}. Fix the path or remove it from "workspace.members".`);
+      }
+      throw new CargoInferenceError(`path dependency "${dir}" of package "${origin.dependencyOf}" cannot be read: ${missing}. Fix its "path" in the package's Cargo.toml.`);
+    }
+    let manifest = root;
+    if (dir !== '.') {
+      manifest = readTomlFile(manifestAbs, manifestRel, `Fix ${manifestRel} or remove "${dir}" from the workspace.`);
+      if (manifest.workspace !== undefined) {
+        throw new CargoInferenceError(`${manifestRel} has its own [workspace] table, but it is also a member of the workspace of Cargo.toml: cargo rejects multiple workspace roots. Remove [workspace] from ${manifestRel}, or add "${dir}" to "workspace.exclude" in Cargo.toml.`);
+      }
+    }
+    const result = readPackage({ rootDir, dir, manifest, workspace });
+    members.set(dir, result);
+    for (const dep of result.pathDependencies) visit(dep, { dependencyOf: result.facts.name });
+  };
+
+  for (const member of expandMembers(rootDir, memberEntries)) visit(member.dir, { member });
+  if (fields.table(root, 'package', 'package')) visit('.', {});
+  return members;
+}
+
+/** Package names of `workspace.default-members` (cargo's rules: must be members, excluded ones skipped). */
+function readDefaultMembers(rootDir: string, workspace: TomlTable, fields: TomlFields, members: Map<string, PackageReadResult>): string[] {
+  const entries = fields.stringArray(workspace, 'default-members', 'workspace.default-members');
+  if (!entries) return [];
+  const memberDirs = new Set(expandMembers(rootDir, fields.stringArray(workspace, 'members', 'workspace.members') ?? []).map(m => m.dir));
+  const names: string[] = [];
+  for (const entry of expandMembers(rootDir, entries)) {
+    const member = members.get(entry.dir);
+    if (member) {
+      if (!names.includes(member.facts.name)) names.push(member.facts.name);
+      continue;
+    }
+    if (memberDirs.has(entry.dir) || (entry.glob && !isFile(path.join(rootDir, entry.dir, 'Cargo.toml')))) continue; // excluded member, or glob match without a package
+    throw new CargoInferenceError(`"workspace.default-members" entry "${entry.pattern}" in Cargo.toml is not a workspace member (${entry.dir}). Add it to "workspace.members" or remove it from "default-members".`);
+  }
+  return names;
+}
+
+/** "." first, then plain string order. */
+function compareDirs(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === '.') return -1;
+  if (b === '.') return 1;
+  return compare(a, b);
+}
+
+/** Highest of dotted numeric versions such as "1.75" and "1.80.1". */
+function maxVersion(versions: string[]): string | undefined {
+  const parts = (v: string) => v.split('.').map(n => parseInt(n, 10) || 0);
+  return versions.reduce<string | undefined>((best, v) => {
+    if (best === undefined) return v;
+    const [a, b] = [parts(v), parts(best)];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0) ? v : best;
+    }
+    return best;
+  }, undefined);
+}

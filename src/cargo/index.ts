@@ -1,0 +1,2 @@
+export * from './cargo-inference-error';
+export * from './cargo-workspace';
