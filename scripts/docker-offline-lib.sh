@@ -25,3 +25,9 @@ missing_debs() {
 
 # One lock for apt/dpkg across parallel jest workers and scripts.
 APT_LOCK=${APT_LOCK:-/tmp/projen-rust-docker.apt.lock}
+
+# Debian's docker.io client (20.10): a newer `docker` earlier on the PATH may demand buildx.
+if [ -z "${DOCKER:-}" ]; then
+  if [ -x /usr/bin/docker ]; then DOCKER=/usr/bin/docker; else DOCKER=docker; fi
+fi
+export DOCKER

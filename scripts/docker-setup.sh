@@ -43,19 +43,20 @@ OFFLINE=$(docker_offline_dir) || die "cannot provide a Docker engine without the
 step "docker-offline toolkit: $OFFLINE"
 
 # 2. engine
-if docker info >/dev/null 2>&1; then
-  step "docker engine already running ($(docker version --format '{{.Server.Version}}'))"
+if "$DOCKER" info >/dev/null 2>&1; then
+  step "docker engine already running ($("$DOCKER" version --format '{{.Server.Version}}'))"
 else
   [ $is_root = 1 ] || die "no reachable Docker engine and not root: cannot start dockerd"
   bash "$OFFLINE/start-dockerd.sh" || die "could not start dockerd (see /var/log/dockerd-offline.log)"
-  docker info >/dev/null 2>&1 || die "dockerd started but the engine is not reachable"
+  "$DOCKER" info >/dev/null 2>&1 || die "dockerd started but the engine is not reachable"
   step "docker engine started"
 fi
+if [ "$DOCKER" = docker ] && [ -x /usr/bin/docker ]; then DOCKER=/usr/bin/docker; fi   # docker.io just installed
 
 # 3. base images (base-images.sh is idempotent but runs apt-get update: skip when all present)
 need_images=(debian:bookworm-slim rust:latest rust:1-slim-bookworm gcr.io/distroless/cc-debian12 gcr.io/distroless/static-debian12)
 have_all=1
-for i in "${need_images[@]}"; do docker image inspect "$i" >/dev/null 2>&1 || have_all=0; done
+for i in "${need_images[@]}"; do "$DOCKER" image inspect "$i" >/dev/null 2>&1 || have_all=0; done
 if [ $have_all = 1 ] && [ "${FORCE:-0}" != 1 ]; then
   step "base images present"
 else
@@ -66,7 +67,7 @@ else
     || { tail -30 /tmp/docker-setup-base-images.log >&2; die "base-images.sh failed (log: /tmp/docker-setup-base-images.log)"; }
   step "base images built"
 fi
-docker run --rm --network=none rust:latest cargo --version >/dev/null 2>&1 || die "rust:latest cannot run cargo"
+"$DOCKER" run --rm --network=none rust:latest cargo --version >/dev/null 2>&1 || die "rust:latest cannot run cargo"
 
 # 4. crates for the fixtures (and the benchmark project)
 command -v cargo >/dev/null || die "no host cargo: needed to vendor fixture crates"
@@ -81,4 +82,4 @@ if [ ${#pkgs[@]} -gt 0 ]; then
   apt_install "${pkgs[@]}"
 fi
 
-step "done: engine $(docker version --format '{{.Server.Version}}'), $(nproc) cores, $(date -u +%H:%M:%SZ)"
+step "done: engine $("$DOCKER" version --format '{{.Server.Version}}'), $(nproc) cores, $(date -u +%H:%M:%SZ)"
