@@ -4,6 +4,9 @@
  * `rust-toolchain.toml`, ...).
  *
  * The message names the offending file or option, the bad value and how to fix it.
+ *
+ * Internal (not exported through jsii, which cannot extend `Error`): match it
+ * with `err.name === 'CargoInferenceError'` from user code.
  */
 export class CargoInferenceError extends Error {
   /**

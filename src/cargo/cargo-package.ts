@@ -108,7 +108,13 @@ export function readPackage(src: PackageSource): PackageReadResult {
   if (isFile(path.join(pkgAbs, 'src/main.rs'))) inferredBins.push([name, 'src/main.rs']);
   inferredBins.push(...inferFromDirectory(pkgAbs, KINDS.bin.dir));
   const bins = resolveTargets({
-    kind: KINDS.bin, fields, pkg, manifest: src.manifest, inferred: inferredBins, edition: effectiveEdition, packageName: name,
+    kind: KINDS.bin,
+    fields,
+    pkg,
+    manifest: src.manifest,
+    inferred: inferredBins,
+    edition: effectiveEdition,
+    packageName: name,
     legacyPath: n => legacyBinPath(pkgAbs, n, lib !== undefined),
   });
   assertUnique(bins, 'binary', name, manifestPath);
@@ -120,7 +126,13 @@ export function readPackage(src: PackageSource): PackageReadResult {
   const otherTargets: CargoTargetFile[] = [];
   for (const kind of [KINDS.example, KINDS.test, KINDS.bench]) {
     const resolved = resolveTargets({
-      kind, fields, pkg, manifest: src.manifest, inferred: inferFromDirectory(pkgAbs, kind.dir), edition: effectiveEdition, packageName: name,
+      kind,
+      fields,
+      pkg,
+      manifest: src.manifest,
+      inferred: inferFromDirectory(pkgAbs, kind.dir),
+      edition: effectiveEdition,
+      packageName: name,
       legacyPath: n => (isFile(path.join(pkgAbs, kind.dir, `${n}.rs`)) ? `${kind.dir}/${n}.rs` : undefined),
     });
     for (const t of resolved.filter(r => r.explicit)) {
@@ -166,7 +178,7 @@ export function readPackage(src: PackageSource): PackageReadResult {
 function inheritable(fields: TomlFields, pkg: TomlTable, key: string, workspace: TomlTable | undefined): string | undefined {
   const value = pkg[key];
   if (isTable(value)) {
-    if (value.workspace !== true) throw fields.invalid(`package.${key}`, value, `a string or { workspace = true }`);
+    if (value.workspace !== true) throw fields.invalid(`package.${key}`, value, 'a string or { workspace = true }');
     if (!workspace) {
       throw new CargoInferenceError(`"package.${key}" in ${fields.file} inherits from a workspace, but the Cargo.toml read as the root has no [workspace] table (the package is probably a member of a workspace further up). Set the "cargoDir" option to the folder of the workspace root Cargo.toml.`);
     }
@@ -225,7 +237,7 @@ function resolveTargets(o: ResolveOptions): ResolvedTarget[] {
     return autodiscover === false ? [] : inferred;
   }
 
-  const explicit: ResolvedTarget[] = declared.map((t, i) => {
+  const explicit: Array<ResolvedTarget & { readonly hasPath: boolean }> = declared.map((t, i) => {
     const key = `${kind.section}[${i}]`;
     const name = fields.string(t, 'name', `${key}.name`);
     if (name === undefined || name === '') {
@@ -233,7 +245,8 @@ function resolveTargets(o: ResolveOptions): ResolvedTarget[] {
     }
     const requiredFeatures = fields.stringArray(t, 'required-features', `${key}.required-features`) ?? [];
     const explicitPath = fields.string(t, 'path', `${key}.path`);
-    return { name, path: explicitPath ?? targetPath(o, name), explicit: true, requiredFeatures: [...requiredFeatures], hasPath: explicitPath !== undefined };
+    const resolvedPath = explicitPath ?? targetPath(o, name);
+    return { name, path: resolvedPath, explicit: true, requiredFeatures: [...requiredFeatures], hasPath: explicitPath !== undefined };
   });
 
   const seenNames = new Set(explicit.map(t => t.name));

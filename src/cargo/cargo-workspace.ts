@@ -2,7 +2,7 @@ import * as path from 'path';
 import { readCargoConfig } from './cargo-config';
 import { CargoInferenceError } from './cargo-inference-error';
 import { PackageReadResult, compare, readPackage } from './cargo-package';
-import { isDir, isFile, isOutside, isUnder, relativePosix } from './fs-util';
+import { isDir, isFile, isOutside, isUnder } from './fs-util';
 import { readRustToolchain } from './rust-toolchain';
 import { TomlFields, TomlTable, readTomlFile } from './toml-file';
 import { MemberPath, expandMembers, isGlob, normalizeEntry } from './workspace-members';
