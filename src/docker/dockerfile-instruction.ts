@@ -1,0 +1,166 @@
+/**
+ * Internal helpers of the Dockerfile model: validation and escaping of instruction arguments.
+ * Not exported from the package (jsii exports only the types in dockerfile-stage.ts / dockerfile.ts).
+ */
+import { RustDockerError, showValue } from '../errors';
+import type { DockerInstruction } from './dockerfile-stage';
+
+/** Indentation of continuation lines. */
+export const CONTINUATION_INDENT = '    ';
+
+/** Keywords accepted by the `addInstruction()` escape hatch (FROM is the stage's own). */
+const KNOWN_KEYWORDS = new Set([
+  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL',
+  'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+]);
+
+/** Renders one instruction as text (no trailing newline). */
+export function renderInstruction(instruction: DockerInstruction): string {
+  if (instruction.keyword === '') {
+    return instruction.args;
+  }
+  if (instruction.keyword === '#') {
+    return instruction.args === '' ? '#' : `# ${instruction.args}`;
+  }
+  return `${instruction.keyword} ${instruction.args}`;
+}
+
+/** Rejects a value that would end the instruction early (newline, carriage return, NUL). */
+export function assertSingleLine(option: string, value: string): void {
+  if (typeof value !== 'string') {
+    throw RustDockerError.forOption(option, `expected a string, got ${showValue(value)}`, 'Pass a string');
+  }
+  if (/[\r\n\0]/.test(value)) {
+    throw RustDockerError.forOption(option,
+      `${showValue(value)} contains a line break (or NUL), which would end the Dockerfile instruction early`,
+      'Remove the line break (split it into several values or instructions)');
+  }
+}
+
+/** Rejects an empty value or one with whitespace (image names, flags, user names…). */
+export function assertToken(option: string, value: string): void {
+  assertSingleLine(option, value);
+  if (value.length === 0 || /\s/.test(value)) {
+    throw RustDockerError.forOption(option, `${showValue(value)} must be non-empty and contain no whitespace`,
+      'Remove the whitespace');
+  }
+}
+
+/** ARG / ENV names: `[A-Za-z_][A-Za-z0-9_]*`. */
+export function assertVariableName(option: string, name: string): void {
+  assertSingleLine(option, name);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw RustDockerError.forOption(option, `${showValue(name)} is not a valid variable name`,
+      'Use letters, digits and underscores, not starting with a digit (e.g. "RUST_LOG")');
+  }
+}
+
+/** LABEL keys: reverse-DNS style (`org.opencontainers.image.source`). */
+export function assertLabelKey(option: string, key: string): void {
+  assertSingleLine(option, key);
+  if (!/^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/.test(key)) {
+    throw RustDockerError.forOption(option, `${showValue(key)} is not a valid label key`,
+      'Use letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit (e.g. "org.opencontainers.image.source")');
+  }
+}
+
+/** Stage names: lower-case `[a-z][a-z0-9_.-]*`. */
+export function assertStageName(option: string, name: string): void {
+  assertSingleLine(option, name);
+  if (!/^[a-z][a-z0-9_.-]*$/.test(name)) {
+    throw RustDockerError.forOption(option, `${showValue(name)} is not a valid stage name`,
+      'Use lower-case letters, digits, "_", "." and "-", starting with a letter (e.g. "builder")');
+  }
+}
+
+/** Instruction keyword for the escape hatches: a known Dockerfile instruction (not FROM). */
+export function normalizeKeyword(option: string, keyword: string): string {
+  assertSingleLine(option, keyword);
+  const upper = keyword.toUpperCase();
+  if (!KNOWN_KEYWORDS.has(upper)) {
+    throw RustDockerError.forOption(option, `${showValue(keyword)} is not a Dockerfile instruction`,
+      upper === 'FROM'
+        ? 'FROM belongs to the stage: use Dockerfile.addStage() / insertStage()'
+        : `Use one of ${[...KNOWN_KEYWORDS].join(', ')}, or DockerStage.raw() for anything else`);
+  }
+  return upper;
+}
+
+/**
+ * Free-form args for the escape hatches: line breaks are allowed only as proper
+ * continuations (a line ending in `\`), and no continued line may be empty or a comment.
+ */
+export function assertContinuedArgs(option: string, args: string): void {
+  if (typeof args !== 'string') {
+    throw RustDockerError.forOption(option, `expected a string, got ${showValue(args)}`, 'Pass a string');
+  }
+  if (/[\r\0]/.test(args)) {
+    throw RustDockerError.forOption(option, `${showValue(args)} contains a carriage return or NUL`, 'Remove it');
+  }
+  const lines = args.split('\n');
+  for (let i = 0; i < lines.length - 1; i++) {
+    if (!lines[i].endsWith('\\')) {
+      throw RustDockerError.forOption(option,
+        `${showValue(args)} has a line break that is not a "\\" continuation, so it would start a new instruction`,
+        'End every line but the last with " \\", or pass a single line');
+    }
+  }
+  for (const line of lines.slice(1)) {
+    if (line.trim() === '' || line.trim().startsWith('#')) {
+      throw RustDockerError.forOption(option,
+        `${showValue(args)} has an empty or comment continuation line, which Docker drops or warns about`,
+        'Remove the empty/comment line');
+    }
+  }
+  if (lines[lines.length - 1].endsWith('\\')) {
+    throw RustDockerError.forOption(option, `${showValue(args)} ends with a "\\" continuation`,
+      'Remove the trailing backslash');
+  }
+}
+
+/**
+ * Quotes a value for ENV / LABEL / ARG defaults: double quotes, with `\`, `"` and (unless
+ * `allowSubstitution`) `$` backslash-escaped — exactly the characters Docker's word lexer
+ * treats specially inside double quotes. Docker expands `$VAR` in these values, so a literal
+ * `$` must be `\$`.
+ */
+export function quoteValue(option: string, value: string, allowSubstitution = false): string {
+  assertSingleLine(option, value);
+  const special = allowSubstitution ? /[\\"]/g : /[\\"$]/g;
+  return `"${value.replace(special, (c) => `\\${c}`)}"`;
+}
+
+/** Exec form (`["a", "b"]`): a JSON array of strings, one line, always valid JSON. */
+export function execForm(option: string, args: string[]): string {
+  if (!Array.isArray(args) || args.length === 0) {
+    throw RustDockerError.forOption(option, `expected a non-empty list of strings, got ${showValue(args)}`,
+      'Pass the program and its arguments, e.g. ["/usr/local/bin/app", "--port", "8080"]');
+  }
+  for (const a of args) {
+    if (typeof a !== 'string') {
+      throw RustDockerError.forOption(option, `every element must be a string, got ${showValue(a)}`,
+        'Pass strings only');
+    }
+  }
+  // JSON.stringify escapes quotes, backslashes and control characters (so no line break can
+  // reach the Dockerfile); `, ` separators are what Docker's own docs use.
+  return `[${args.map((a) => JSON.stringify(a)).join(', ')}]`;
+}
+
+/**
+ * A path / source list for COPY: shell form when every element is a plain token, JSON
+ * (exec) form when an element has whitespace or quotes (Docker supports both).
+ */
+export function pathList(option: string, values: string[]): string {
+  let json = false;
+  for (const v of values) {
+    assertSingleLine(option, v);
+    if (v.length === 0) {
+      throw RustDockerError.forOption(option, 'a path is empty', 'Remove the empty path');
+    }
+    if (/[\s"'\\]/.test(v) || v.startsWith('[') || v.startsWith('--')) {
+      json = true;
+    }
+  }
+  return json ? execForm(option, values) : values.join(' ');
+}

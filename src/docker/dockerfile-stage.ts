@@ -1,0 +1,511 @@
+import { RustDockerError, showValue } from '../errors';
+import {
+  assertContinuedArgs, assertLabelKey, assertSingleLine, assertStageName, assertToken,
+  assertVariableName, CONTINUATION_INDENT, execForm, normalizeKeyword,
+  pathList, quoteValue,
+} from './dockerfile-instruction';
+
+/**
+ * One line (or one continued instruction) of a Dockerfile stage, as rendered.
+ *
+ * `keyword` is the upper-case instruction (`RUN`, `COPY`…), `#` for a comment, or `""` for a
+ * raw line added with `DockerStage.raw()` (rendered verbatim). `args` is everything after the
+ * keyword, already escaped (it may span several lines joined by ` \` continuations).
+ */
+export interface DockerInstruction {
+  /** Upper-case instruction keyword, `#` for a comment, `""` for a raw line. */
+  readonly keyword: string;
+  /** The rendered arguments (for a raw line: the whole line). */
+  readonly args: string;
+}
+
+/** The kind of a BuildKit `RUN --mount`. */
+export enum MountType {
+  /** A persistent cache directory (`type=cache`), e.g. the cargo registry or `target/`. */
+  CACHE = 'cache',
+  /** A read-only (by default) view of the build context or another stage (`type=bind`). */
+  BIND = 'bind',
+  /** A build secret (`type=secret`), never stored in a layer. */
+  SECRET = 'secret',
+}
+
+/** How concurrent builds share a cache mount. */
+export enum CacheSharing {
+  /** Concurrent writers share the cache (BuildKit's default). */
+  SHARED = 'shared',
+  /** Each concurrent writer gets its own copy. */
+  PRIVATE = 'private',
+  /** Writers wait for each other (safe for cargo's registry and `target/`). */
+  LOCKED = 'locked',
+}
+
+/** One `--mount=…` flag of a RUN instruction. */
+export interface RunMount {
+  /** Kind of mount. */
+  readonly type: MountType;
+  /**
+   * Mount path inside the container.
+   * @default - required for CACHE and BIND; for SECRET `/run/secrets/<id>`
+   */
+  readonly target?: string;
+  /**
+   * Cache id (CACHE) or secret id (SECRET).
+   * @default - the target path (CACHE); required for SECRET unless `target` is set
+   */
+  readonly id?: string;
+  /**
+   * Path in `from` to mount (BIND, CACHE).
+   * @default - the root of `from`
+   */
+  readonly source?: string;
+  /**
+   * Stage or image to mount from (BIND, CACHE).
+   * @default - the build context (BIND) / an empty directory (CACHE)
+   */
+  readonly from?: string;
+  /**
+   * Sharing mode of a CACHE mount.
+   * @default - BuildKit's default (SHARED)
+   */
+  readonly sharing?: CacheSharing;
+  /**
+   * Fail the build if the SECRET is not provided.
+   * @default false
+   */
+  readonly required?: boolean;
+  /**
+   * Expose the SECRET as this environment variable (dockerfile frontend 1.10+) instead of a file.
+   * @default - a file at `target`
+   */
+  readonly env?: string;
+  /**
+   * Mount a CACHE read-only (`ro`).
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Make a BIND mount writable (`rw`; writes are discarded after the RUN).
+   * @default false
+   */
+  readonly readWrite?: boolean;
+}
+
+/** A RUN instruction with BuildKit mounts. */
+export interface RunOptions {
+  /** Shell commands, joined with ` && \` continuations (one per line). */
+  readonly commands: string[];
+  /**
+   * `--mount` flags, in order.
+   * @default - none
+   */
+  readonly mounts?: RunMount[];
+}
+
+/** A COPY instruction. */
+export interface CopyOptions {
+  /** Source paths (in the build context, or in `from`). */
+  readonly sources: string[];
+  /** Destination path in the image (end with `/` for a directory when copying several sources). */
+  readonly dest: string;
+  /**
+   * Stage name or image to copy from (`--from`).
+   * @default - the build context
+   */
+  readonly from?: string;
+  /**
+   * Owner of the copied files (`--chown=user[:group]`).
+   * @default - root
+   */
+  readonly chown?: string;
+  /**
+   * Use `--link` (independent layer; rendered as a flag only: engines without BuildKit
+   * `--link` support, like the legacy builder, reject it).
+   * @default false
+   */
+  readonly link?: boolean;
+}
+
+/** A HEALTHCHECK instruction (exec form). */
+export interface HealthcheckOptions {
+  /** The command, exec form (e.g. `["/usr/local/bin/svc", "health"]`). */
+  readonly command: string[];
+  /**
+   * Seconds between checks (`--interval`).
+   * @default - Docker's default (30)
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Seconds before a check is considered failed (`--timeout`).
+   * @default - Docker's default (30)
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Seconds of start-up grace (`--start-period`).
+   * @default - Docker's default (0)
+   */
+  readonly startPeriodSeconds?: number;
+  /**
+   * Consecutive failures before the container is unhealthy (`--retries`).
+   * @default - Docker's default (3)
+   */
+  readonly retries?: number;
+}
+
+/** Options of an ENV / LABEL / ARG value. */
+export interface ValueOptions {
+  /**
+   * Let Docker expand `$VAR` / `${VAR}` in the value (e.g. `PATH="/x:$PATH"`). Otherwise `$`
+   * is escaped and the value is literal.
+   * @default false
+   */
+  readonly allowSubstitution?: boolean;
+}
+
+/** Options of a Dockerfile stage (its FROM line). */
+export interface DockerStageOptions {
+  /** Base image (`debian:bookworm-slim`) or the name of an earlier stage. */
+  readonly from: string;
+  /**
+   * Stage name (`AS <name>`): lower-case `[a-z][a-z0-9_.-]*`, unique in the Dockerfile.
+   * @default - unnamed
+   */
+  readonly name?: string;
+  /**
+   * `--platform` of the FROM (e.g. `$BUILDPLATFORM`).
+   * @default - the target platform
+   */
+  readonly platform?: string;
+}
+
+/**
+ * One build stage: a FROM line and its instructions. Every method returns the stage (chainable)
+ * and validates its input immediately (a bad value throws here, not at synth).
+ */
+export class DockerStage {
+  /** Stage name (`AS <name>`), if any. */
+  public readonly name?: string;
+  /** Base image or earlier stage. */
+  public readonly from: string;
+  /** `--platform` of the FROM line, if any. */
+  public readonly platform?: string;
+  private readonly _instructions: DockerInstruction[] = [];
+
+  public constructor(options: DockerStageOptions) {
+    assertToken('DockerStageOptions.from', options.from);
+    if (options.name !== undefined) {
+      assertStageName('DockerStageOptions.name', options.name);
+    }
+    if (options.platform !== undefined) {
+      assertToken('DockerStageOptions.platform', options.platform);
+    }
+    this.from = options.from;
+    this.name = options.name;
+    this.platform = options.platform;
+  }
+
+  /** The instructions after FROM, in order (a copy: use the methods to change them). */
+  public get instructions(): DockerInstruction[] {
+    return this._instructions.map((i) => ({ ...i }));
+  }
+
+  /** The FROM line. */
+  public renderFrom(): string {
+    const platform = this.platform ? `--platform=${this.platform} ` : '';
+    const name = this.name ? ` AS ${this.name}` : '';
+    return `FROM ${platform}${this.from}${name}`;
+  }
+
+  /** A comment line (`# text`); a multi-line text becomes several comment lines. */
+  public comment(text: string): DockerStage {
+    if (typeof text !== 'string') {
+      throw RustDockerError.forOption('comment', `expected a string, got ${showValue(text)}`, 'Pass a string');
+    }
+    for (const line of text.split(/\r?\n/)) {
+      this.push('#', line.replace(/\s+$/, ''));
+    }
+    return this;
+  }
+
+  /** `ARG name[=default]` (the default is quoted; see `ValueOptions`). */
+  public arg(name: string, defaultValue?: string, options?: ValueOptions): DockerStage {
+    assertVariableName('ARG name', name);
+    const value = defaultValue === undefined ? ''
+      : `=${quoteValue(`ARG ${name}`, defaultValue, options?.allowSubstitution)}`;
+    return this.push('ARG', `${name}${value}`);
+  }
+
+  /** `ENV name="value"` (quoted; `$` escaped unless `options.allowSubstitution`). */
+  public env(name: string, value: string, options?: ValueOptions): DockerStage {
+    assertVariableName('ENV name', name);
+    return this.push('ENV', `${name}=${quoteValue(`ENV ${name}`, value, options?.allowSubstitution)}`);
+  }
+
+  /** `LABEL key="value"` (quoted; `$` escaped unless `options.allowSubstitution`). */
+  public label(name: string, value: string, options?: ValueOptions): DockerStage {
+    assertLabelKey('LABEL key', name);
+    return this.push('LABEL', `${name}=${quoteValue(`LABEL ${name}`, value, options?.allowSubstitution)}`);
+  }
+
+  /** `WORKDIR path`. */
+  public workdir(path: string): DockerStage {
+    assertSingleLine('WORKDIR', path);
+    if (path.trim() === '') {
+      throw RustDockerError.forOption('WORKDIR', 'the path is empty', 'Pass an absolute path, e.g. "/app"');
+    }
+    return this.push('WORKDIR', path);
+  }
+
+  /** `COPY [--from=…] [--chown=…] [--link] src… dest`. */
+  public copy(options: CopyOptions): DockerStage {
+    if (!Array.isArray(options.sources) || options.sources.length === 0) {
+      throw RustDockerError.forOption('CopyOptions.sources', `expected at least one source, got ${showValue(options.sources)}`,
+        'Pass the paths to copy');
+    }
+    const flags: string[] = [];
+    if (options.from !== undefined) {
+      assertToken('CopyOptions.from', options.from);
+      flags.push(`--from=${options.from}`);
+    }
+    if (options.chown !== undefined) {
+      assertToken('CopyOptions.chown', options.chown);
+      flags.push(`--chown=${options.chown}`);
+    }
+    if (options.link) {
+      flags.push('--link');
+    }
+    const paths = pathList('CopyOptions.sources/dest', [...options.sources, options.dest]);
+    return this.push('COPY', [...flags, paths].join(' '));
+  }
+
+  /**
+   * A RUN instruction: a single shell command, or `RunOptions` (several commands joined with
+   * ` && \` and BuildKit `--mount` flags). A command may not contain a line break.
+   */
+  public run(commandOrOptions: string | RunOptions): DockerStage {
+    if (typeof commandOrOptions === 'string') {
+      return this.runWith({ commands: [commandOrOptions] });
+    }
+    return this.runWith(commandOrOptions);
+  }
+
+  /** A RUN instruction with several commands and/or `--mount` flags. */
+  public runWith(options: RunOptions): DockerStage {
+    const commands = options.commands;
+    if (!Array.isArray(commands) || commands.length === 0) {
+      throw RustDockerError.forOption('RunOptions.commands', `expected at least one command, got ${showValue(commands)}`,
+        'Pass the shell commands to run');
+    }
+    for (const c of commands) {
+      assertShellCommand(c);
+    }
+    const mounts = (options.mounts ?? []).map(renderMount);
+    const parts = [...mounts, commands.map((c) => c.trim()).join(` && \\\n${CONTINUATION_INDENT}`)];
+    return this.push('RUN', parts.join(` \\\n${CONTINUATION_INDENT}`));
+  }
+
+  /** `USER user[:group]`. */
+  public user(user: string): DockerStage {
+    assertToken('USER', user);
+    return this.push('USER', user);
+  }
+
+  /** `EXPOSE port[/protocol]` (protocol `tcp`, `udp` or `sctp`). */
+  public expose(port: number, protocol?: string): DockerStage {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw RustDockerError.forOption('EXPOSE', `port ${showValue(port)} is not an integer in 1..65535`, 'Pass a valid port number');
+    }
+    if (protocol !== undefined && !['tcp', 'udp', 'sctp'].includes(protocol)) {
+      throw RustDockerError.forOption('EXPOSE', `protocol ${showValue(protocol)} is not supported`, 'Use "tcp", "udp" or "sctp"');
+    }
+    return this.push('EXPOSE', protocol ? `${port}/${protocol}` : `${port}`);
+  }
+
+  /** `HEALTHCHECK [--interval=…s …] CMD ["…"]` (exec form). */
+  public healthcheck(options: HealthcheckOptions): DockerStage {
+    const flags: string[] = [];
+    const seconds = (flag: string, field: string, value: number | undefined, min: number) => {
+      if (value === undefined) return;
+      if (!Number.isInteger(value) || value < min) {
+        throw RustDockerError.forOption(`HealthcheckOptions.${field}`, `${showValue(value)} is not an integer >= ${min}`,
+          `Pass a whole number of ${flag === 'retries' ? 'retries' : 'seconds'}`);
+      }
+      flags.push(flag === 'retries' ? `--retries=${value}` : `--${flag}=${value}s`);
+    };
+    seconds('interval', 'intervalSeconds', options.intervalSeconds, 1);
+    seconds('timeout', 'timeoutSeconds', options.timeoutSeconds, 1);
+    seconds('start-period', 'startPeriodSeconds', options.startPeriodSeconds, 0);
+    seconds('retries', 'retries', options.retries, 1);
+    return this.push('HEALTHCHECK', [...flags, 'CMD', execForm('HealthcheckOptions.command', options.command)].join(' '));
+  }
+
+  /** `HEALTHCHECK NONE`: disable a healthcheck inherited from the base image. */
+  public disableHealthcheck(): DockerStage {
+    return this.push('HEALTHCHECK', 'NONE');
+  }
+
+  /** `ENTRYPOINT ["…"]` (exec form). */
+  public entrypoint(args: string[]): DockerStage {
+    return this.push('ENTRYPOINT', execForm('ENTRYPOINT', args));
+  }
+
+  /** `CMD ["…"]` (exec form). */
+  public cmd(args: string[]): DockerStage {
+    return this.push('CMD', execForm('CMD', args));
+  }
+
+  /** `STOPSIGNAL signal` (e.g. `SIGINT`). */
+  public stopSignal(signal: string): DockerStage {
+    assertToken('STOPSIGNAL', signal);
+    return this.push('STOPSIGNAL', signal);
+  }
+
+  /** `SHELL ["…"]` (exec form), e.g. `["/bin/bash", "-o", "pipefail", "-c"]`. */
+  public shell(args: string[]): DockerStage {
+    return this.push('SHELL', execForm('SHELL', args));
+  }
+
+  /** Escape hatch: a line rendered verbatim (may be several lines; your responsibility). */
+  public raw(line: string): DockerStage {
+    if (typeof line !== 'string') {
+      throw RustDockerError.forOption('raw', `expected a string, got ${showValue(line)}`, 'Pass a string');
+    }
+    return this.push('', line);
+  }
+
+  /**
+   * Escape hatch: appends `KEYWORD args` (args verbatim; line breaks only as ` \` continuations).
+   */
+  public addInstruction(keyword: string, args: string): DockerStage {
+    return this.insertInstruction(this._instructions.length, keyword, args);
+  }
+
+  /**
+   * Escape hatch: inserts `KEYWORD args` before the instruction at `index` (0 = right after
+   * FROM; negative counts from the end; past the end appends).
+   */
+  public insertInstruction(index: number, keyword: string, args: string): DockerStage {
+    const kw = normalizeKeyword('addInstruction keyword', keyword);
+    assertContinuedArgs(`${kw} args`, args);
+    if (!Number.isInteger(index)) {
+      throw RustDockerError.forOption('insertInstruction index', `${showValue(index)} is not an integer`, 'Pass an integer index');
+    }
+    const len = this._instructions.length;
+    const at = index < 0 ? Math.max(0, len + index) : Math.min(index, len);
+    this._instructions.splice(at, 0, { keyword: kw, args });
+    return this;
+  }
+
+  /** Escape hatch: removes every instruction with this keyword (`#` for comments). */
+  public removeInstructions(keyword: string): DockerStage {
+    const kw = keyword === '#' ? '#' : keyword.toUpperCase();
+    for (let i = this._instructions.length - 1; i >= 0; i--) {
+      if (this._instructions[i].keyword === kw) {
+        this._instructions.splice(i, 1);
+      }
+    }
+    return this;
+  }
+
+  /** The stage names / images this stage reads from (FROM, COPY --from, RUN --mount from=). */
+  public references(): string[] {
+    const refs = [this.from];
+    for (const i of this._instructions) {
+      for (const m of i.args.matchAll(/--from=(\S+)/g)) refs.push(m[1]);
+      for (const m of i.args.matchAll(/--mount=\S*?\bfrom=([^,\s]+)/g)) refs.push(m[1]);
+    }
+    return refs;
+  }
+
+  private push(keyword: string, args: string): DockerStage {
+    this._instructions.push({ keyword, args });
+    return this;
+  }
+}
+
+/** A shell command of a RUN: one line, non-empty, not a comment, no dangling continuation. */
+function assertShellCommand(command: string): void {
+  if (typeof command !== 'string') {
+    throw RustDockerError.forOption('RunOptions.commands', `expected a string, got ${showValue(command)}`, 'Pass strings');
+  }
+  if (/[\r\n\0]/.test(command)) {
+    throw RustDockerError.forOption('RunOptions.commands',
+      `${showValue(command)} contains a line break, which would end the RUN instruction (the rest would be parsed as new instructions)`,
+      'Pass each command as its own element of "commands" (they are joined with " && \\"), or use a heredoc through DockerStage.raw()');
+  }
+  const trimmed = command.trim();
+  if (trimmed === '') {
+    throw RustDockerError.forOption('RunOptions.commands', 'a command is empty', 'Remove the empty command');
+  }
+  if (trimmed.startsWith('#')) {
+    throw RustDockerError.forOption('RunOptions.commands',
+      `${showValue(command)} is a comment: Docker drops comment lines inside a RUN, which would leave a dangling "&&"`,
+      'Use DockerStage.comment() before the RUN instead');
+  }
+  if (/(^|[^\\])(\\\\)*\\$/.test(trimmed)) {
+    throw RustDockerError.forOption('RunOptions.commands',
+      `${showValue(command)} ends with a backslash; commands are joined with " && \\" for you`,
+      'Remove the trailing backslash');
+  }
+}
+
+const MOUNT_VALUE = /^[^\s,"'=]+$/;
+
+function mountValue(field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  assertSingleLine(`RunMount.${field}`, value);
+  if (!MOUNT_VALUE.test(value)) {
+    throw RustDockerError.forOption(`RunMount.${field}`,
+      `${showValue(value)} must be non-empty without whitespace, ",", "=" or quotes (it is a field of a --mount flag)`,
+      'Use a plain path or id');
+  }
+  return value;
+}
+
+/** Renders one `--mount=type=…,…` flag, checking the fields make sense for the mount type. */
+function renderMount(mount: RunMount): string {
+  const type = mount.type;
+  if (!Object.values(MountType).includes(type)) {
+    throw RustDockerError.forOption('RunMount.type', `${showValue(type)} is not a mount type`, 'Use MountType.CACHE, BIND or SECRET');
+  }
+  const only = (field: keyof RunMount, allowed: MountType[]) => {
+    if (mount[field] !== undefined && mount[field] !== false && !allowed.includes(type)) {
+      throw RustDockerError.forOption(`RunMount.${field}`, `is not valid for a ${type} mount`,
+        `Remove "${field}" (it applies to ${allowed.join('/')} mounts)`);
+    }
+  };
+  only('sharing', [MountType.CACHE]);
+  only('from', [MountType.CACHE, MountType.BIND]);
+  only('source', [MountType.CACHE, MountType.BIND]);
+  only('required', [MountType.SECRET]);
+  only('env', [MountType.SECRET]);
+  only('readOnly', [MountType.CACHE]);
+  only('readWrite', [MountType.BIND]);
+  const target = mountValue('target', mount.target);
+  const id = mountValue('id', mount.id);
+  if ((type === MountType.CACHE || type === MountType.BIND) && target === undefined) {
+    throw RustDockerError.forOption('RunMount.target', `a ${type} mount needs a target`, 'Set "target" to the mount path');
+  }
+  if (type === MountType.SECRET && id === undefined && target === undefined && mount.env === undefined) {
+    throw RustDockerError.forOption('RunMount.id', 'a secret mount needs an id', 'Set "id" to the secret id passed to docker build --secret');
+  }
+  if (mount.sharing !== undefined && !Object.values(CacheSharing).includes(mount.sharing)) {
+    throw RustDockerError.forOption('RunMount.sharing', `${showValue(mount.sharing)} is not a sharing mode`, 'Use CacheSharing.SHARED, PRIVATE or LOCKED');
+  }
+  if (mount.env !== undefined) {
+    assertVariableName('RunMount.env', mount.env);
+  }
+  const fields: string[] = [`type=${type}`];
+  const add = (key: string, value: string | undefined) => {
+    if (value !== undefined) fields.push(`${key}=${value}`);
+  };
+  add('target', target);
+  add('id', id);
+  add('from', mountValue('from', mount.from));
+  add('source', mountValue('source', mount.source));
+  add('sharing', mount.sharing);
+  add('env', mount.env);
+  if (mount.required) fields.push('required=true');
+  if (mount.readOnly) fields.push('ro');
+  if (mount.readWrite) fields.push('rw');
+  return `--mount=${fields.join(',')}`;
+}
