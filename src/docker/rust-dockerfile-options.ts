@@ -86,6 +86,11 @@ export interface BuildSecret {
    * @default false
    */
   readonly required?: boolean;
+  /**
+   * GitHub Actions secret (and, for `docker:build`, local environment variable) that provides the value.
+   * @default - the id upper-cased with `-` and `.` replaced by `_` (id `npm-token` → `NPM_TOKEN`)
+   */
+  readonly githubSecret?: string;
 }
 
 /** Options for the generated Rust Dockerfile. */
