@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Turns bench/run.sh's raw CSV + machine facts into <out>.csv (with ratios) and <out>.md.
+// Usage: node bench/report.js RAW.csv META.env OUT_PREFIX
+'use strict';
+const fs = require('fs');
+const [raw, metaFile, outPrefix] = process.argv.slice(2);
+
+function parseLine(line) { // CSV with "" escapes
+  const cells = [];
+  let cur = '';
+  let q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"' && q && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') q = !q;
+    else if (ch === ',' && !q) { cells.push(cur); cur = ''; } else cur += ch;
+  }
+  cells.push(cur);
+  return cells;
+}
+const [header, ...lines] = fs.readFileSync(raw, 'utf8').trim().split('\n');
+const cols = parseLine(header);
+const rows = lines.map((l) => Object.fromEntries(parseLine(l).map((v, i) => [cols[i], v])));
+const meta = {};
+const notes = [];
+for (const l of fs.readFileSync(metaFile, 'utf8').split('\n')) {
+  const i = l.indexOf('=');
+  if (i < 0) continue;
+  const k = l.slice(0, i);
+  if (k === 'note') notes.push(l.slice(i + 1)); else meta[k] = l.slice(i + 1);
+}
+
+const TIME = ['cold', 'nochange', 'source', 'dep', 'readme'];
+const SIZE = ['image_size', 'cache_layers', 'cache_mounts'];
+const find = (s, m, metric) => rows.find((r) => r.strategy === s && r.mode === m && r.metric === metric && r.status === 'ok');
+const hostCold = rows.find((r) => r.strategy === 'host' && r.metric === 'cold');
+const hostInc = rows.find((r) => r.strategy === 'host' && r.metric === 'source');
+const num = (r) => (r && r.value !== '' ? Number(r.value) : undefined);
+const fmt = (x, d = 2) => (x === undefined || Number.isNaN(x) ? '' : x.toFixed(d));
+
+for (const r of rows) {
+  r.ratio_naive = '';
+  r.ratio_host = '';
+  if (r.status !== 'ok' || r.strategy === 'host' || r.value === '') continue;
+  const naive = num(find('naive', r.mode, r.metric));
+  if (naive && (TIME.includes(r.metric) || SIZE.includes(r.metric))) r.ratio_naive = fmt(Number(r.value) / naive);
+  const host = r.metric === 'cold' ? num(hostCold) : ['source', 'dep', 'readme'].includes(r.metric) ? num(hostInc) : undefined;
+  if (host) r.ratio_host = fmt(Number(r.value) / host);
+}
+const outCols = ['run_id', 'project', ...cols.slice(0, 5), 'ratio_naive', 'ratio_host', ...cols.slice(5)];
+const csv = [outCols.join(',')].concat(rows.map((r) => outCols.map((c) => {
+  const v = c === 'run_id' ? meta.run_id : c === 'project' ? meta.project : (r[c] ?? '');
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}).join(','))).join('\n') + '\n';
+fs.writeFileSync(`${outPrefix}.csv`, csv);
+
+const human = (b) => (b === undefined ? '' : b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`);
+const strategies = [...new Set(rows.filter((r) => r.strategy !== 'host').map((r) => r.strategy))];
+const modes = [...new Set(rows.filter((r) => !['host', '-'].includes(r.mode)).map((r) => r.mode))];
+const md = [];
+md.push(`# Rebuild benchmark ${meta.run_id}${meta.smoke === '1' ? ' (smoke)' : ''}`, '');
+md.push(`Project \`${meta.project}\` (binary \`${meta.bin}\`), ${meta.date}, total run ${meta.elapsed} s.`, '');
+md.push('| machine | |', '|---|---|');
+for (const k of ['nproc', 'memory', 'cpu', 'docker', 'rustc', 'kernel']) md.push(`| ${k} | ${meta[k] ?? ''} |`);
+md.push('');
+if (hostCold || hostInc) {
+  md.push(`**Host limit** (\`cargo build --release --offline\` on the host): cold ${hostCold?.value ?? '–'} s, ` +
+    `after a one-line change ${hostInc?.value ?? '–'} s.`, '');
+}
+md.push('Cells: wall seconds (× naive in the same mode, × host limit: cold vs host cold; source/dep/readme vs host after a one-line change).', '');
+const scen = TIME.filter((t) => rows.some((r) => r.metric === t));
+const labels = { cold: 'cold', nochange: 'no change', source: 'one-line src', dep: 'dep added', readme: 'README edit' };
+for (const m of modes) {
+  md.push(`## ${m === 'local' ? 'Local cache (everything kept)' : m === 'ephemeral' ? 'Ephemeral runner (cache mounts wiped before each build)' : m}`, '');
+  md.push(`| strategy | ${scen.map((s) => labels[s]).join(' | ')} |`, `|---|${scen.map(() => '---:').join('|')}|`);
+  for (const s of strategies) {
+    const cells = scen.map((t) => {
+      const r = rows.find((x) => x.strategy === s && x.mode === m && x.metric === t);
+      if (!r) return '';
+      if (r.status !== 'ok') return r.status;
+      const extra = [r.ratio_naive && s !== 'naive' ? `${r.ratio_naive}× naive` : '', r.ratio_host ? `${r.ratio_host}× host` : ''].filter(Boolean).join(', ');
+      return `${r.value}${extra ? ` (${extra})` : ''}`;
+    });
+    if (cells.some(Boolean)) md.push(`| ${s} | ${cells.join(' | ')} |`);
+  }
+  md.push('');
+}
+const sized = strategies.filter((s) => rows.some((r) => r.strategy === s && SIZE.includes(r.metric)));
+if (sized.length) {
+  md.push('## Sizes (after the cold build)', '');
+  md.push('| strategy | final image | build-cache layers (≈ mode=max cache) | cache mounts (not exportable) |', '|---|---:|---:|---:|');
+  for (const s of sized) {
+    const v = (metric) => human(num(rows.find((r) => r.strategy === s && r.metric === metric && r.status === 'ok')));
+    md.push(`| ${s} | ${v('image_size')} | ${v('cache_layers')} | ${v('cache_mounts')} |`);
+  }
+  md.push('', 'Build-cache layers: sum of the `regular` BuildKit cache records created by the cold build ' +
+    '(`docker system df -v`), i.e. the snapshots of every executed step of every stage (final image ' +
+    'layers included, base images excluded): what a `mode=max` layer cache would have to store. ' +
+    'Cache mounts: the `exec.cachemount` records, which `type=gha`/registry caches never export.', '');
+}
+const checks = rows.filter((r) => r.metric === 'run_check');
+if (checks.length) {
+  md.push('## Run check', '');
+  for (const r of checks) md.push(`- ${r.strategy}: \`${r.note}\``);
+  md.push('');
+}
+const fails = rows.filter((r) => r.status === 'FAIL' || r.status === 'skipped');
+if (fails.length || notes.length) {
+  md.push('## Notes', '');
+  for (const n of notes) md.push(`- ${n}`);
+  for (const r of fails.filter((x) => x.status === 'FAIL')) md.push(`- ${r.strategy} [${r.mode}] ${r.metric}: FAIL (${r.note})`);
+  md.push('');
+}
+md.push('Method: `bench/run.sh` (see its header). One build at a time; timings on these machines vary by up to ~40% between runs, so compare strategies within one run, as ratios.', '');
+fs.writeFileSync(`${outPrefix}.md`, md.join('\n'));
