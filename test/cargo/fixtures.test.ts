@@ -1,5 +1,5 @@
-import { CargoWorkspace } from '../../src/cargo';
 import { fixture } from './cargo-test-util';
+import { CargoWorkspace } from '../../src/cargo';
 
 describe('single-crate fixture', () => {
   // GIVEN a single package "hello" with src/main.rs, Cargo.lock and rust-version 1.75

@@ -1,5 +1,5 @@
-import { CargoWorkspace } from '../../src/cargo';
 import { MAIN_RS, catchCargoError, cleanupTempDirs, pkgToml, tempRepo } from './cargo-test-util';
+import { CargoWorkspace } from '../../src/cargo';
 
 afterAll(cleanupTempDirs);
 
