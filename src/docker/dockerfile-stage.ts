@@ -140,7 +140,7 @@ export interface HealthcheckOptions {
    */
   readonly timeoutSeconds?: number;
   /**
-   * Seconds of start-up grace (`--start-period`).
+   * Seconds of start-up grace (`--start-period`); 0 renders no flag (Docker rejects `0s`).
    * @default - Docker's default (0)
    */
   readonly startPeriodSeconds?: number;
@@ -329,6 +329,8 @@ export class DockerStage {
         throw RustDockerError.forOption(`HealthcheckOptions.${field}`, `${showValue(value)} is not an integer >= ${min}`,
           `Pass a whole number of ${flag === 'retries' ? 'retries' : 'seconds'}`);
       }
+      // Docker rejects a zero duration ("cannot be less than 1ms"): 0 means Docker's default
+      if (value === 0) return;
       flags.push(flag === 'retries' ? `--retries=${value}` : `--${flag}=${value}s`);
     };
     seconds('interval', 'intervalSeconds', options.intervalSeconds, 1);
