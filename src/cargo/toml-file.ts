@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as TOML from '@iarna/toml';
 import { CargoInferenceError } from './cargo-inference-error';
+import { toToml10 } from './toml-compat';
 
 /**
  * A parsed TOML table (internal helper type, not part of the jsii API).
@@ -52,6 +53,11 @@ export function readTextFile(absPath: string, displayPath: string, fix: string):
 export function parseToml(text: string, displayPath: string): TomlTable {
   try {
     return TOML.parse(text) as TomlTable;
+  } catch {
+    // maybe TOML 1.1 syntax (accepted by cargo): retry in TOML 1.0 form, report that attempt's error
+  }
+  try {
+    return TOML.parse(toToml10(text)) as TomlTable;
   } catch (e) {
     const err = e as { line?: unknown; col?: unknown; message?: unknown };
     const firstLine = String(err?.message ?? e).split('\n')[0]

@@ -56,6 +56,25 @@ describe('CargoWorkspace.load', () => {
     expect(err.message).not.toContain(dir);
   });
 
+  test('TOML 1.1 syntax accepted by cargo (multi-line inline tables, trailing commas, BOM) is read', () => {
+    // GIVEN a manifest with a byte order mark and a multi-line inline table with a comment and a trailing comma
+    const dir = tempRepo({
+      'Cargo.toml': '\uFEFF' + pkgToml('modern', '\n[[bin]]\nname = "srv"\npath = "src/main.rs"\nrequired-features = ["a"]\n\n[lints.rust]\nunsafe_code = { level = "forbid", # no unsafe\n  priority = 0, }\n\n[features]\na = []\n'),
+      'src/main.rs': MAIN_RS,
+    });
+    // WHEN
+    const ws = CargoWorkspace.load(dir);
+    // THEN
+    expect(ws.facts.binaries).toEqual([{ name: 'srv', packageName: 'modern', path: 'src/main.rs', requiredFeatures: ['a'] }]);
+  });
+
+  test('line numbers after a multi-line inline table stay right in syntax errors', () => {
+    // GIVEN a multi-line inline table on lines 7-8 and a syntax error on line 9
+    const dir = tempRepo({ 'Cargo.toml': pkgToml('x', '\n[lints.rust]\nunsafe_code = { level = "forbid",\n  priority = 0 }\nbroken = \n'), 'src/main.rs': MAIN_RS });
+    // WHEN / THEN
+    expect(catchCargoError(() => CargoWorkspace.load(dir)).message).toMatch(/^cannot parse Cargo\.toml \(line 9, column \d+\)/);
+  });
+
   test('a manifest with neither [package] nor [workspace] is rejected', () => {
     // GIVEN
     const dir = tempRepo({ 'Cargo.toml': '[dependencies]\n' });
