@@ -1,0 +1,55 @@
+import { github, javascript, Project } from 'projen';
+import { PipelinePlan } from '../plan/pipeline-plan';
+
+/** Job id of the drift check in the image workflow. */
+export const DRIFT_JOB_ID = 'drift';
+
+/** What the drift check prints when generated files were edited by hand or are stale. */
+export function driftErrorMessage(projenCommand: string): string {
+  return `::error title=Generated files are out of date::Files managed by projen differ from what .projenrc generates. Run "${projenCommand}" locally and commit the result; do not edit generated files by hand.`;
+}
+
+/**
+ * The drift-check job: re-synthesizes the project and fails when a managed file differs, so hand
+ * edits of the Dockerfile, `.dockerignore` or workflows are caught in CI.
+ *
+ * It lives in the image workflow (same triggers) as its own job, in parallel with the image build:
+ * read-only token, no registry access.
+ */
+export function driftCheckJob(project: Project, plan: PipelinePlan): github.workflows.Job {
+  const projenCommand = project.projenCommand ?? 'npx projen';
+  const install = project instanceof javascript.NodeProject ? project.package.installCommand : 'npm ci';
+  const check = [
+    'set -eu',
+    '# new files count as changes too',
+    'git add --intent-to-add --all',
+    'if ! git diff --exit-code; then',
+    `  echo '${driftErrorMessage(projenCommand).replace(/'/g, `'\\''`)}'`,
+    '  exit 1',
+    'fi',
+    '',
+  ].join('\n');
+  return {
+    name: 'Generated files are up to date',
+    runsOn: [plan.nativePlatform.runner],
+    permissions: { contents: github.workflows.JobPermission.READ },
+    timeoutMinutes: 15,
+    steps: [
+      {
+        id: 'checkout',
+        name: 'Checkout',
+        uses: plan.actions['actions/checkout'].uses,
+        with: { 'persist-credentials': false },
+      },
+      {
+        id: 'setup_node',
+        name: 'Set up Node.js',
+        uses: plan.actions['actions/setup-node'].uses,
+        with: { 'node-version': 'lts/*' },
+      },
+      { id: 'install', name: 'Install dependencies', run: install },
+      { id: 'synth', name: 'Synthesize', run: projenCommand },
+      { id: 'diff', name: 'Fail on drift', run: check },
+    ],
+  };
+}
