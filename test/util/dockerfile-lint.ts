@@ -196,7 +196,7 @@ export function assertShellcheckInstalled(): void {
 function shellcheckRuns(runs: Array<{ line: number; body: string; shell: string }>): string[] {
   assertShellcheckInstalled();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dflint-'));
-  const problems: string[] = [];
+  const found: Array<{ run: number; line: number; column: number; text: string }> = [];
   try {
     for (const shell of ['sh', 'bash']) {
       const group = runs.filter((r) => r.shell === shell);
@@ -214,15 +214,22 @@ function shellcheckRuns(runs: Array<{ line: number; body: string; shell: string 
         if (err.status === 1 && err.stdout) out = err.stdout; // 1 = findings
         else throw e;
       }
-      const result = JSON.parse(out) as { comments: Array<{ file: string; line: number; code: number; level: string; message: string }> };
+      const result = JSON.parse(out) as {
+        comments: Array<{ file: string; line: number; column: number; code: number; level: string; message: string }>;
+      };
       for (const c of result.comments) {
         if (c.level !== 'warning' && c.level !== 'error' && !REPORTED_INFO_CODES.has(c.code)) continue;
         const run = group[files.indexOf(c.file)];
-        problems.push(`shellcheck (RUN at line ${run.line}, body line ${c.line}, ${shell}): SC${c.code} ${c.message}`);
+        found.push({
+          run: run.line, line: c.line, column: c.column,
+          text: `shellcheck (RUN at line ${run.line}, body line ${c.line}, ${shell}): SC${c.code} ${c.message}`,
+        });
       }
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return problems;
+  // in Dockerfile order (shellcheck orders by file name)
+  found.sort((a, b) => a.run - b.run || a.line - b.line || a.column - b.column);
+  return found.map((f) => f.text);
 }
