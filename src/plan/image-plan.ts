@@ -1,5 +1,23 @@
-import { CargoBinaryTarget, CargoWorkspaceFacts } from '../cargo/cargo-workspace';
-import { BuildSecret, DependencyCaching, DockerIgnoreOptions, RustDockerfileOptions } from '../docker/rust-dockerfile-options';
+import * as path from 'path';
+import { CargoBinaryTarget, CargoPackageFacts, CargoWorkspaceFacts } from '../cargo/cargo-workspace';
+import {
+  BuildSecret, DependencyCaching, DockerHealthcheck, DockerIgnoreMode, DockerIgnoreOptions, RuntimeBase,
+  RustDockerfileOptions, TargetLibc,
+} from '../docker/rust-dockerfile-options';
+import { RustDockerError, showValue } from '../errors';
+import { ImageWorkflowOptions, MultiArchStrategy } from '../github/image-workflow-options';
+
+/** A user the runtime image runs as (numeric, so Kubernetes `runAsNonRoot` can verify it). */
+export interface ImageUser {
+  /** UID. */
+  readonly uid: number;
+  /** GID (same as the UID). */
+  readonly gid: number;
+  /** Whether the Dockerfile creates the user (`groupadd`/`useradd` on Debian, `addgroup`/`adduser` on Alpine). */
+  readonly create: boolean;
+  /** User and group name when created. */
+  readonly name: string;
+}
 
 /**
  * Everything the Dockerfile and `.dockerignore` renderers need, resolved and validated.
@@ -10,33 +28,730 @@ export interface ImagePlan {
   readonly dockerfilePath: string;
   /** Build context relative to the project root ("." or the cargo dir). */
   readonly contextDir: string;
+  /** The `# syntax=` directive; empty for none. */
+  readonly syntax: string;
+  /** Human-readable lines on what was inferred and chosen (a comment block in the Dockerfile). */
+  readonly summary: string[];
+
+  /** Workspace members (every manifest cargo loads). */
+  readonly packages: CargoPackageFacts[];
+  /** Whether the root manifest is a workspace with several packages (`-p` is passed). */
+  readonly isWorkspace: boolean;
   /** Binaries built and shipped, first = entrypoint. */
   readonly binaries: CargoBinaryTarget[];
+  /** Package that owns the binaries (`cargo build -p`). */
+  readonly packageName: string;
+  /** `--features`. */
+  readonly features: string[];
+  /** `--no-default-features`. */
+  readonly noDefaultFeatures: boolean;
+  /** `--all-features`. */
+  readonly allFeatures: boolean;
+  /** Cargo profile. */
+  readonly cargoProfile: string;
+  /** Folder of the profile's artifacts under `target/[<triple>/]` ("release", "debug", …). */
+  readonly profileDir: string;
+  /** Extra arguments of every `cargo build`. */
+  readonly cargoBuildArgs: string[];
+
   /** Strategy for dependency caching. */
   readonly dependencyCaching: DependencyCaching;
+  /** Rust version of every build stage ("1.95", "1", …). */
+  readonly rustVersion: string;
+  /** Where `rustVersion` came from (for the summary). */
+  readonly rustVersionSource: string;
+  /** Builder image (digest-pinned when configured). */
+  readonly rustImage: string;
+  /** Image providing cargo-chef (CARGO_CHEF only). */
+  readonly chefImage?: string;
+  /** Whether the chef stage installs cargo-chef itself (`rustImage` given without `chefImage`). */
+  readonly installChef: boolean;
+  /** Target C library. */
+  readonly targetLibc: TargetLibc;
   /** Whether the build stages cross-compile from $BUILDPLATFORM. */
   readonly crossCompile: boolean;
+  /** Whether cargo gets an explicit `--target` (MUSL or cross), computed in the builder into `/rust-target`. */
+  readonly explicitTarget: boolean;
+  /** apt packages of the build stages (musl-tools included for MUSL). */
+  readonly buildPackages: string[];
+  /** Toolchain file to copy before any cargo command, if any. */
+  readonly toolchainFile?: string;
+  /** Cargo config file to copy before any cargo command, if any. */
+  readonly cargoConfigFile?: string;
+  /** Vendored source folders to copy before any cargo command. */
+  readonly vendorDirs: string[];
   /** Build secrets the build consumes. */
   readonly buildSecrets: BuildSecret[];
+
+  /** Runtime base. */
+  readonly runtime: RuntimeBase;
+  /** Runtime image (digest-pinned when configured); "scratch" for SCRATCH. */
+  readonly runtimeImage: string;
+  /** Packages installed in the runtime image. */
+  readonly runtimePackages: string[];
+  /** Non-root user; undefined when `runAsRoot`. */
+  readonly user?: ImageUser;
+  /** Runtime working directory. */
+  readonly workdir: string;
   /** Ports the image exposes. */
   readonly ports: number[];
+  /** Runtime environment. */
+  readonly env: { [name: string]: string };
+  /** HEALTHCHECK. */
+  readonly healthcheck?: DockerHealthcheck;
+  /** ENTRYPOINT (exec form). */
+  readonly entrypoint: string[];
+  /** CMD (exec form). */
+  readonly cmd?: string[];
+  /** Static labels (title + user labels). */
+  readonly labels: { [name: string]: string };
+  /** Labels whose value comes from a build arg: label → ARG name (empty default). */
+  readonly labelBuildArgs: { [label: string]: string };
+  /** STOPSIGNAL. */
+  readonly stopSignal?: string;
+
+  /** Whether `.dockerignore` is generated. */
+  readonly dockerignore: boolean;
+  /** `.dockerignore` path relative to the project root (in the build context). */
+  readonly dockerignorePath: string;
+  /** Allow-list or deny-list. */
+  readonly dockerignoreMode: DockerIgnoreMode;
+  /** `.dockerignore` lines, in order. */
+  readonly dockerignorePatterns: string[];
 }
 
+/** Build args the Dockerfile declares for the OCI labels (the workflow passes them). */
+export const OCI_LABEL_BUILD_ARGS: { [label: string]: string } = {
+  'org.opencontainers.image.source': 'OCI_SOURCE',
+  'org.opencontainers.image.revision': 'OCI_REVISION',
+  'org.opencontainers.image.version': 'OCI_VERSION',
+  'org.opencontainers.image.created': 'OCI_CREATED',
+};
+
+/** Runtime bases that can only run a static (MUSL) binary. */
+const STATIC_ONLY = [RuntimeBase.SCRATCH, RuntimeBase.DISTROLESS_STATIC, RuntimeBase.ALPINE];
+/** Runtime bases without a package manager. */
+const NO_PACKAGE_MANAGER = [RuntimeBase.SCRATCH, RuntimeBase.DISTROLESS_CC, RuntimeBase.DISTROLESS_STATIC];
+
+const RUNTIME_IMAGES: { [base: string]: string } = {
+  [RuntimeBase.DEBIAN_SLIM]: 'debian:bookworm-slim',
+  [RuntimeBase.DISTROLESS_CC]: 'gcr.io/distroless/cc-debian12',
+  [RuntimeBase.DISTROLESS_STATIC]: 'gcr.io/distroless/static-debian12',
+  [RuntimeBase.SCRATCH]: 'scratch',
+  [RuntimeBase.ALPINE]: 'alpine:3',
+};
+
+/** Architectures (docker `TARGETARCH`) the cross-compilation maps to a Rust target. */
+export const CROSS_ARCHES: { [dockerArch: string]: string } = { amd64: 'x86_64', arm64: 'aarch64' };
+
+const DEFAULT_UID = 10001;
+const DISTROLESS_NONROOT_UID = 65532;
+
+const NAME = /^[A-Za-z0-9_-]+$/;
+const FEATURE = /^[A-Za-z0-9_][A-Za-z0-9_+.-]*(\/[A-Za-z0-9_][A-Za-z0-9_+.-]*)?$/;
+const DEB_PACKAGE = /^[A-Za-z0-9][A-Za-z0-9+.:~_-]*(=[A-Za-z0-9+.:~_-]+)?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const RUST_VERSION = /^\d+(\.\d+){0,2}$/;
+const SIGNAL = /^(SIG[A-Z0-9+-]+|\d+)$/;
+const SECRET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_REF = new RegExp(
+  `^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+
+/** Options the image plan reads: the Dockerfile and .dockerignore options, plus the workflow's platforms. */
+export type ImagePlanOptions = RustDockerfileOptions & DockerIgnoreOptions & Pick<ImageWorkflowOptions, 'platforms' | 'multiArchStrategy'>;
+
 /** Resolves and validates the image part of the build plan. Throws RustDockerError on bad input. */
-export function resolveImagePlan(
-  options: RustDockerfileOptions & DockerIgnoreOptions,
-  workspace: CargoWorkspaceFacts,
-  contextDir: string,
-): ImagePlan {
-  // TODO(dockerfile): full resolution; placeholder so the plan compiles.
-  void workspace;
-  return {
-    dockerfilePath: options.dockerfilePath ?? 'Dockerfile',
+export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWorkspaceFacts, contextDir: string): ImagePlan {
+  rejectNewlines(options);
+
+  const dependencyCaching = enumValue('dependencyCaching', options.dependencyCaching, DependencyCaching, DependencyCaching.CARGO_CHEF);
+  const runtime = resolveRuntimeBase(options);
+  const targetLibc = resolveLibc(options, runtime);
+  const crossCompile = resolveCrossCompile(options);
+
+  if (workspace.lockFile === undefined) {
+    throw new RustDockerError(`Cargo.lock is missing in ${showValue(contextDir)}: the Dockerfile builds with --locked, so the image uses exactly the tested dependency versions. Run "cargo generate-lockfile" and commit Cargo.lock.`);
+  }
+
+  // what to build
+  const isWorkspace = workspace.packages.length > 1;
+  const { binaries, packageName } = resolveBinaries(options, workspace);
+  const pkg = workspace.packages.find(p => p.name === packageName)!;
+  const { features, noDefaultFeatures, allFeatures } = resolveFeatures(options, pkg, binaries);
+  const cargoProfile = options.cargoProfile ?? 'release';
+  if (!NAME.test(cargoProfile)) {
+    throw RustDockerError.forOption('cargoProfile', `${showValue(cargoProfile)} is not a profile name`, 'Use a profile of Cargo.toml, e.g. "release" or "dist"');
+  }
+  const cargoBuildArgs = stringList('cargoBuildArgs', options.cargoBuildArgs);
+
+  // images
+  const { rustVersion, rustVersionSource } = resolveRustVersion(options, workspace);
+  const unpinnedRust = options.rustImage ?? `rust:${rustVersion}-slim-bookworm`;
+  checkImage('rustImage', unpinnedRust);
+  let unpinnedChef: string | undefined;
+  let installChef = false;
+  if (dependencyCaching === DependencyCaching.CARGO_CHEF) {
+    if (options.chefImage !== undefined) {
+      unpinnedChef = options.chefImage;
+      checkImage('chefImage', unpinnedChef);
+    } else if (options.rustImage !== undefined) {
+      installChef = true; // same Rust everywhere: install cargo-chef into the user's image
+    } else {
+      unpinnedChef = `lukemathwalker/cargo-chef:latest-rust-${rustVersion}`;
+    }
+  } else if (options.chefImage !== undefined) {
+    throw RustDockerError.forOption('chefImage', `is only used by DependencyCaching.CARGO_CHEF, but "dependencyCaching" is ${dependencyCaching.toUpperCase().replace(/-/g, '_')}`, 'Remove "chefImage" or use DependencyCaching.CARGO_CHEF');
+  }
+  let unpinnedRuntime = RUNTIME_IMAGES[runtime];
+  if (runtime === RuntimeBase.CUSTOM) {
+    unpinnedRuntime = options.runtimeImage!;
+    checkImage('runtimeImage', unpinnedRuntime);
+  }
+  const usedImages = [unpinnedRust, ...(unpinnedChef ? [unpinnedChef] : []), ...(runtime === RuntimeBase.SCRATCH ? [] : [unpinnedRuntime])];
+  const digests = resolveDigests(options.imageDigests, usedImages);
+  const pin = (image: string) => (digests[image] ? `${image}@${digests[image]}` : image);
+
+  // build stage packages
+  const buildPackages = packageList('buildPackages', options.buildPackages);
+  if (targetLibc === TargetLibc.MUSL && !buildPackages.includes('musl-tools')) buildPackages.push('musl-tools');
+
+  // runtime
+  const runtimePackages = resolveRuntimePackages(options, runtime);
+  const user = resolveUser(options, runtime);
+  const workdir = options.workdir ?? '/app';
+  if (!workdir.startsWith('/') || /\s/.test(workdir)) {
+    throw RustDockerError.forOption('workdir', `${showValue(workdir)} is not an absolute path without whitespace`, 'Use an absolute path such as "/app"');
+  }
+  const ports = resolvePorts(options.ports);
+  const env = resolveEnv(options.env);
+  const healthcheck = resolveHealthcheck(options.healthcheck);
+  const entrypoint = options.entrypoint ?? [`/usr/local/bin/${binaries[0].name}`];
+  if (options.entrypoint !== undefined) execList('entrypoint', options.entrypoint, false);
+  const cmd = options.cmd === undefined ? undefined : execList('cmd', options.cmd, true);
+  const { labels, labelBuildArgs } = resolveLabels(options.labels, binaries[0].name);
+  const stopSignal = options.stopSignal;
+  if (stopSignal !== undefined && !SIGNAL.test(stopSignal)) {
+    throw RustDockerError.forOption('stopSignal', `${showValue(stopSignal)} is not a signal`, 'Use a signal name such as "SIGINT" or a number');
+  }
+  const buildSecrets = resolveSecrets(options.buildSecrets);
+  const syntax = options.dockerfileSyntax ?? 'docker/dockerfile:1';
+  if (syntax !== '' && (/\s/.test(syntax) || !IMAGE_REF.test(syntax))) {
+    throw RustDockerError.forOption('dockerfileSyntax', `${showValue(syntax)} is not a frontend image reference`, 'Use e.g. "docker/dockerfile:1", or "" to omit the directive');
+  }
+
+  const dockerfilePath = resolveFilePath('dockerfilePath', options.dockerfilePath, contextDir, 'Dockerfile');
+  const dockerignore = options.dockerignore ?? true;
+  const dockerignoreMode = enumValue('dockerignoreMode', options.dockerignoreMode, DockerIgnoreMode, DockerIgnoreMode.ALLOW_LIST);
+  const dockerignorePath = contextDir === '.' ? '.dockerignore' : `${contextDir}/.dockerignore`;
+
+  const explicitTarget = crossCompile || targetLibc === TargetLibc.MUSL;
+  const base = {
+    dockerfilePath,
     contextDir,
-    binaries: [],
-    dependencyCaching: options.dependencyCaching ?? DependencyCaching.CARGO_CHEF,
-    crossCompile: options.crossCompile ?? false,
-    buildSecrets: options.buildSecrets ?? [],
-    ports: options.ports ?? [],
+    syntax,
+    packages: workspace.packages,
+    isWorkspace,
+    binaries,
+    packageName,
+    features,
+    noDefaultFeatures,
+    allFeatures,
+    cargoProfile,
+    profileDir: profileDir(cargoProfile),
+    cargoBuildArgs,
+    dependencyCaching,
+    rustVersion,
+    rustVersionSource,
+    rustImage: pin(unpinnedRust),
+    chefImage: unpinnedChef ? pin(unpinnedChef) : undefined,
+    installChef,
+    targetLibc,
+    crossCompile,
+    explicitTarget,
+    buildPackages,
+    toolchainFile: workspace.toolchainFile,
+    cargoConfigFile: workspace.cargoConfigFile,
+    vendorDirs: [...workspace.vendorDirs],
+    buildSecrets,
+    runtime,
+    runtimeImage: runtime === RuntimeBase.SCRATCH ? 'scratch' : pin(unpinnedRuntime),
+    runtimePackages,
+    user,
+    workdir,
+    ports,
+    env,
+    healthcheck,
+    entrypoint,
+    cmd,
+    labels,
+    labelBuildArgs,
+    stopSignal,
+    dockerignore,
+    dockerignorePath,
+    dockerignoreMode,
   };
+  const dockerfileInContext = relativeToContext(dockerfilePath, contextDir);
+  const dockerignorePatterns = dockerignoreMode === DockerIgnoreMode.ALLOW_LIST
+    ? allowListPatterns(base, options)
+    : denyListPatterns(options, dockerfileInContext);
+  return { ...base, dockerignorePatterns, summary: summarize(base, workspace) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// what to build
+
+function resolveBinaries(options: ImagePlanOptions, ws: CargoWorkspaceFacts): { binaries: CargoBinaryTarget[]; packageName: string } {
+  const available = () => ws.binaries.map(b => (b.name === b.packageName || !ws.isWorkspace ? b.name : `${b.name} (package ${b.packageName})`)).join(', ') || 'none';
+  if (ws.binaries.length === 0) {
+    throw RustDockerError.forOption('binaries', `the Cargo workspace has no binary target (packages: ${ws.packages.map(p => p.name).join(', ')})`,
+      'Add a src/main.rs or a [[bin]] section to a package, or point "cargoDir" at a crate that builds a binary');
+  }
+  if (options.packageName !== undefined && !ws.packages.some(p => p.name === options.packageName)) {
+    throw RustDockerError.forOption('packageName', `unknown package ${showValue(options.packageName)}`,
+      `Use one of the workspace members: ${ws.packages.map(p => p.name).join(', ')}`);
+  }
+  if (options.binaries !== undefined) {
+    if (!Array.isArray(options.binaries) || options.binaries.length === 0) {
+      throw RustDockerError.forOption('binaries', `${showValue(options.binaries)} is empty`, `Name at least one binary (available: ${available()}), or omit the option to infer it`);
+    }
+    const seen = new Set<string>();
+    const selected: CargoBinaryTarget[] = [];
+    for (const name of options.binaries) {
+      if (seen.has(name)) {
+        throw RustDockerError.forOption('binaries', `${showValue(name)} is listed twice`, 'List each binary once');
+      }
+      seen.add(name);
+      let matches = ws.binaries.filter(b => b.name === name);
+      if (matches.length > 1 && options.packageName !== undefined) matches = matches.filter(b => b.packageName === options.packageName);
+      if (matches.length === 0) {
+        throw RustDockerError.forOption('binaries', `unknown binary ${showValue(name)}`, `Available binaries: ${available()}`);
+      }
+      if (matches.length > 1) {
+        throw RustDockerError.forOption('binaries', `binary ${showValue(name)} exists in packages ${matches.map(m => m.packageName).join(' and ')}`,
+          'Set "packageName" to the package to build');
+      }
+      selected.push(matches[0]);
+    }
+    const packageName = options.packageName ?? selected[0].packageName;
+    const foreign = selected.find(b => b.packageName !== packageName);
+    if (foreign) {
+      throw RustDockerError.forOption('binaries', `binary ${showValue(foreign.name)} belongs to package ${showValue(foreign.packageName)}, not ${showValue(packageName)}`,
+        `One image builds one package: list only binaries of ${showValue(packageName)}${options.packageName === undefined ? '' : ' or change "packageName"'}`);
+    }
+    return { binaries: selected, packageName };
+  }
+
+  // inferred
+  const candidates = options.packageName !== undefined ? ws.binaries.filter(b => b.packageName === options.packageName) : ws.binaries;
+  if (candidates.length === 0) {
+    throw RustDockerError.forOption('packageName', `package ${showValue(options.packageName)} has no binary target`, `Choose a package with a binary (available binaries: ${available()})`);
+  }
+  if (candidates.length === 1) return { binaries: [candidates[0]], packageName: candidates[0].packageName };
+  const pkgs = ws.packages.filter(p => candidates.some(b => b.packageName === p.name));
+  const defaults = pkgs.filter(p => p.defaultRun !== undefined)
+    .map(p => candidates.find(b => b.packageName === p.name && b.name === p.defaultRun))
+    .filter((b): b is CargoBinaryTarget => b !== undefined);
+  if (defaults.length === 1) return { binaries: [defaults[0]], packageName: defaults[0].packageName };
+  throw RustDockerError.forOption('binaries', `cannot infer which binary to ship: ${candidates.length} binaries (${candidates.map(b => b.name).join(', ')}) and no single \`default-run\``,
+    `Set "binaries" to the ones to ship, e.g. ["${candidates[0].name}"]`);
+}
+
+function resolveFeatures(options: ImagePlanOptions, pkg: CargoPackageFacts, binaries: CargoBinaryTarget[]) {
+  const features = stringList('features', options.features);
+  const noDefaultFeatures = options.noDefaultFeatures ?? false;
+  const allFeatures = options.allFeatures ?? false;
+  if (allFeatures && (features.length > 0 || noDefaultFeatures)) {
+    throw RustDockerError.forOption('allFeatures', `cannot be combined with ${features.length > 0 ? `"features" ${showValue(features)}` : '"noDefaultFeatures"'}`,
+      'Use either "allFeatures", or "features"/"noDefaultFeatures"');
+  }
+  for (const f of features) {
+    if (!FEATURE.test(f)) {
+      throw RustDockerError.forOption('features', `${showValue(f)} is not a feature name`, 'Use names from [features] of Cargo.toml, or "dependency/feature"');
+    }
+    if (!f.includes('/') && !pkg.features.includes(f)) {
+      throw RustDockerError.forOption('features', `package ${showValue(pkg.name)} has no feature ${showValue(f)}`,
+        `Available features: ${pkg.features.join(', ') || 'none'}`);
+    }
+  }
+  if (!allFeatures) {
+    for (const b of binaries) {
+      const missing = b.requiredFeatures.filter(f => !features.includes(f));
+      if (missing.length > 0) {
+        throw RustDockerError.forOption('features', `binary ${showValue(b.name)} requires the features ${missing.join(', ')}, which are not enabled`,
+          `Add ${missing.map(m => `"${m}"`).join(', ')} to "features"`);
+      }
+    }
+  }
+  return { features, noDefaultFeatures, allFeatures };
+}
+
+function profileDir(profile: string): string {
+  if (profile === 'dev' || profile === 'test') return 'debug';
+  if (profile === 'bench') return 'release';
+  return profile;
+}
+
+// ---------------------------------------------------------------------------------------------
+// images, libc, cross
+
+function resolveRustVersion(options: ImagePlanOptions, ws: CargoWorkspaceFacts): { rustVersion: string; rustVersionSource: string } {
+  if (options.rustVersion !== undefined) {
+    const v = options.rustVersion;
+    if (v === 'stable') return { rustVersion: '1', rustVersionSource: 'option rustVersion ("stable")' };
+    if (!RUST_VERSION.test(v)) {
+      throw RustDockerError.forOption('rustVersion', `${showValue(v)} is not a Rust version`,
+        'Use a version such as "1.95" or "1.95.0" (or "stable"); for nightly, pin the channel in rust-toolchain.toml and set "rustImage"');
+    }
+    return { rustVersion: v, rustVersionSource: 'option rustVersion' };
+  }
+  if (ws.toolchainChannel !== undefined) {
+    const channel = ws.toolchainChannel;
+    if (RUST_VERSION.test(channel)) return { rustVersion: channel, rustVersionSource: `${ws.toolchainFile} channel` };
+    return {
+      rustVersion: '1',
+      rustVersionSource: `${ws.toolchainFile} channel "${channel}" is not a version: rust:1 image, rustup installs "${channel}" at build time`,
+    };
+  }
+  if (ws.rustVersion !== undefined && RUST_VERSION.test(ws.rustVersion)) {
+    return { rustVersion: ws.rustVersion, rustVersionSource: 'rust-version of Cargo.toml' };
+  }
+  return { rustVersion: '1', rustVersionSource: 'default (no rust-toolchain.toml or rust-version)' };
+}
+
+function resolveRuntimeBase(options: ImagePlanOptions): RuntimeBase {
+  if (options.runtimeImage !== undefined) {
+    if (options.runtime !== undefined && options.runtime !== RuntimeBase.CUSTOM) {
+      throw RustDockerError.forOption('runtimeImage', `is only used with RuntimeBase.CUSTOM, but "runtime" is ${enumName(options.runtime)}`,
+        'Remove "runtimeImage", or remove "runtime" (setting "runtimeImage" implies CUSTOM)');
+    }
+    return RuntimeBase.CUSTOM;
+  }
+  const runtime = enumValue('runtime', options.runtime, RuntimeBase, RuntimeBase.DEBIAN_SLIM);
+  if (runtime === RuntimeBase.CUSTOM) {
+    throw RustDockerError.forOption('runtime', 'CUSTOM needs an image', 'Set "runtimeImage" (e.g. "ubuntu:24.04"), or choose another RuntimeBase');
+  }
+  return runtime;
+}
+
+function resolveLibc(options: ImagePlanOptions, runtime: RuntimeBase): TargetLibc {
+  const staticOnly = STATIC_ONLY.includes(runtime);
+  if (options.targetLibc === undefined) return staticOnly ? TargetLibc.MUSL : TargetLibc.GNU;
+  const libc = enumValue('targetLibc', options.targetLibc, TargetLibc, TargetLibc.GNU);
+  if (staticOnly && libc === TargetLibc.GNU) {
+    const why = runtime === RuntimeBase.ALPINE ? 'has musl, not glibc' : 'has no C library';
+    throw RustDockerError.forOption('targetLibc', `GNU builds a glibc binary, but runtime ${enumName(runtime)} ${why}, so the container could not start`,
+      'Set "targetLibc" to MUSL (or leave it unset), or use RuntimeBase.DEBIAN_SLIM / DISTROLESS_CC');
+  }
+  return libc;
+}
+
+function resolveCrossCompile(options: ImagePlanOptions): boolean {
+  const cross = options.crossCompile ?? options.multiArchStrategy === MultiArchStrategy.CROSS_COMPILE;
+  if (cross && options.platforms !== undefined) {
+    for (const p of options.platforms) {
+      const arch = /^linux\/([a-z0-9]+)$/.exec(p)?.[1];
+      if (!arch || !(arch in CROSS_ARCHES)) {
+        throw RustDockerError.forOption('platforms', `cross-compilation supports linux/amd64 and linux/arm64, not ${showValue(p)}`,
+          'Remove that platform, or set "crossCompile" to false and build it with QEMU or a native runner');
+      }
+    }
+  }
+  return cross;
+}
+
+function checkImage(option: string, image: string): void {
+  if (typeof image !== 'string' || !IMAGE_REF.test(image)) {
+    throw RustDockerError.forOption(option, `${showValue(image)} is not an image reference`, 'Use e.g. "rust:1.95-slim-bookworm" or "ghcr.io/org/image:tag"');
+  }
+}
+
+function resolveDigests(digests: { [image: string]: string } | undefined, images: string[]): { [image: string]: string } {
+  if (digests === undefined) return {};
+  for (const [image, digest] of Object.entries(digests)) {
+    if (!images.includes(image)) {
+      throw RustDockerError.forOption(`imageDigests.${image}`, `${showValue(image)} is not an image of this Dockerfile`,
+        `Pin one of: ${[...new Set(images)].join(', ')}`);
+    }
+    if (image.includes('@')) {
+      throw RustDockerError.forOption(`imageDigests.${image}`, `${showValue(image)} already has a digest`, 'Remove it from "imageDigests"');
+    }
+    if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+      throw RustDockerError.forOption(`imageDigests.${image}`, `${showValue(digest)} is not a digest`,
+        'Use "sha256:" followed by 64 lowercase hex digits (docker buildx imagetools inspect <image>)');
+    }
+  }
+  return digests;
+}
+
+// ---------------------------------------------------------------------------------------------
+// runtime
+
+function resolveRuntimePackages(options: ImagePlanOptions, runtime: RuntimeBase): string[] {
+  if (options.runtimePackages !== undefined && options.runtimePackages.length > 0 && NO_PACKAGE_MANAGER.includes(runtime)) {
+    throw RustDockerError.forOption('runtimePackages', `runtime ${enumName(runtime)} has no package manager, so ${showValue(options.runtimePackages)} cannot be installed`,
+      'Use RuntimeBase.DEBIAN_SLIM or ALPINE, or copy files into the image with the escape hatches');
+  }
+  if (options.runtimePackages !== undefined) return packageList('runtimePackages', options.runtimePackages);
+  return runtime === RuntimeBase.DEBIAN_SLIM || runtime === RuntimeBase.ALPINE ? ['ca-certificates'] : [];
+}
+
+function resolveUser(options: ImagePlanOptions, runtime: RuntimeBase): ImageUser | undefined {
+  if (options.runAsRoot) {
+    if (options.uid !== undefined) {
+      throw RustDockerError.forOption('uid', `${showValue(options.uid)} is ignored when "runAsRoot" is true`, 'Remove "uid" or "runAsRoot"');
+    }
+    return undefined;
+  }
+  const distroless = runtime === RuntimeBase.DISTROLESS_CC || runtime === RuntimeBase.DISTROLESS_STATIC;
+  const uid = options.uid ?? (distroless ? DISTROLESS_NONROOT_UID : DEFAULT_UID);
+  if (!Number.isInteger(uid) || uid < 1 || uid > 2147483646) {
+    throw RustDockerError.forOption('uid', `${showValue(uid)} is not a non-root UID`,
+      uid === 0 ? 'Set "runAsRoot" to true to run as root' : 'Use an integer in 1..2147483646, e.g. 10001');
+  }
+  const create = runtime === RuntimeBase.DEBIAN_SLIM || runtime === RuntimeBase.ALPINE;
+  return { uid, gid: uid, create, name: 'app' };
+}
+
+function resolvePorts(ports: number[] | undefined): number[] {
+  const result: number[] = [];
+  for (const p of ports ?? []) {
+    if (!Number.isInteger(p) || p < 1 || p > 65535) {
+      throw RustDockerError.forOption('ports', `${showValue(p)} is not a port`, 'Use integers in 1..65535');
+    }
+    if (!result.includes(p)) result.push(p);
+  }
+  return result;
+}
+
+function resolveEnv(env: { [name: string]: string } | undefined): { [name: string]: string } {
+  const result: { [name: string]: string } = {};
+  for (const name of Object.keys(env ?? {}).sort()) {
+    if (!ENV_NAME.test(name)) {
+      throw RustDockerError.forOption(`env.${name}`, `${showValue(name)} is not a variable name`, 'Use letters, digits and "_", not starting with a digit');
+    }
+    const value = env![name];
+    if (typeof value !== 'string') {
+      throw RustDockerError.forOption(`env.${name}`, `${showValue(value)} is not a string`, 'Pass a string value');
+    }
+    result[name] = value;
+  }
+  return result;
+}
+
+function resolveHealthcheck(hc: DockerHealthcheck | undefined): DockerHealthcheck | undefined {
+  if (hc === undefined) return undefined;
+  execList('healthcheck.command', hc.command, false);
+  const check = (field: string, value: number | undefined, min: number) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+      throw RustDockerError.forOption(`healthcheck.${field}`, `${showValue(value)} is not an integer >= ${min}`, `Use a whole number >= ${min}`);
+    }
+  };
+  check('intervalSeconds', hc.intervalSeconds, 1);
+  check('timeoutSeconds', hc.timeoutSeconds, 1);
+  check('startPeriodSeconds', hc.startPeriodSeconds, 0);
+  check('retries', hc.retries, 1);
+  return hc;
+}
+
+function resolveLabels(user: { [name: string]: string } | undefined, title: string) {
+  const labels: { [name: string]: string } = {};
+  const labelBuildArgs: { [label: string]: string } = {};
+  for (const [label, arg] of Object.entries(OCI_LABEL_BUILD_ARGS)) {
+    if (user?.[label] === undefined) labelBuildArgs[label] = arg;
+  }
+  labels['org.opencontainers.image.title'] = title;
+  for (const key of Object.keys(user ?? {}).sort()) {
+    if (!LABEL_KEY.test(key)) {
+      throw RustDockerError.forOption(`labels.${key}`, `${showValue(key)} is not a label key`,
+        'Use letters, digits, ".", "-", "_" and "/", e.g. "org.example.team"');
+    }
+    const value = user![key];
+    if (typeof value !== 'string') {
+      throw RustDockerError.forOption(`labels.${key}`, `${showValue(value)} is not a string`, 'Pass a string value');
+    }
+    labels[key] = value;
+  }
+  return { labels, labelBuildArgs };
+}
+
+function resolveSecrets(secrets: BuildSecret[] | undefined): BuildSecret[] {
+  const ids = new Set<string>();
+  const envs = new Set<string>();
+  for (const s of secrets ?? []) {
+    if (typeof s?.id !== 'string' || !SECRET_ID.test(s.id)) {
+      throw RustDockerError.forOption('buildSecrets', `${showValue(s?.id)} is not a secret id`, 'Use letters, digits, ".", "_" and "-", e.g. "cargo_token"');
+    }
+    if (ids.has(s.id)) {
+      throw RustDockerError.forOption('buildSecrets', `secret ${showValue(s.id)} is listed twice`, 'List each secret once');
+    }
+    ids.add(s.id);
+    if (s.env !== undefined) {
+      if (!ENV_NAME.test(s.env)) {
+        throw RustDockerError.forOption(`buildSecrets.${s.id}.env`, `${showValue(s.env)} is not a variable name`, 'Use e.g. "CARGO_REGISTRIES_MY_REGISTRY_TOKEN"');
+      }
+      if (envs.has(s.env)) {
+        throw RustDockerError.forOption(`buildSecrets.${s.id}.env`, `${showValue(s.env)} is used by two secrets`, 'Give each secret its own variable');
+      }
+      envs.add(s.env);
+    }
+  }
+  return [...(secrets ?? [])];
+}
+
+// ---------------------------------------------------------------------------------------------
+// .dockerignore
+
+/** Folder holding a target file, relative to the context: its own dir unless it is the package root. */
+function targetAllowEntry(pkg: CargoPackageFacts, file: string): string {
+  const srcDir = pkg.dir === '.' ? 'src' : `${pkg.dir}/src`;
+  if (file === srcDir || file.startsWith(`${srcDir}/`)) return srcDir;
+  const dir = path.posix.dirname(file);
+  return dir === pkg.dir || dir === '.' ? file : dir;
+}
+
+function allowListPatterns(plan: Pick<ImagePlan, 'packages' | 'toolchainFile' | 'cargoConfigFile' | 'vendorDirs'>, options: ImagePlanOptions): string[] {
+  const allow: string[] = ['Cargo.toml', 'Cargo.lock'];
+  if (plan.toolchainFile) allow.push(plan.toolchainFile);
+  if (plan.cargoConfigFile) allow.push(plan.cargoConfigFile);
+  allow.push(...plan.vendorDirs);
+  for (const pkg of plan.packages) {
+    const prefix = pkg.dir === '.' ? '' : `${pkg.dir}/`;
+    allow.push(`${prefix}Cargo.toml`, `${prefix}src`);
+    const files = [...pkg.binaries.map(b => b.path), ...(pkg.lib ? [pkg.lib.path] : []), ...pkg.otherTargets.map(t => t.path)];
+    for (const f of files) allow.push(targetAllowEntry(pkg, f));
+    if (pkg.buildScript) allow.push(pkg.buildScript);
+  }
+  const userAllow = patternList('dockerignoreAllow', options.dockerignoreAllow);
+  const userDeny = patternList('dockerignoreDeny', options.dockerignoreDeny);
+  return unique(['*', ...unique([...allow, ...userAllow]).map(p => `!${p}`), ...userDeny]);
+}
+
+/** The deny list: only things a cargo build never reads. Markdown stays (it may be `include_str!`'d). */
+export const DENY_LIST_DEFAULTS = ['.git', '.github', '.projen', 'node_modules', 'target', '**/target'];
+
+function denyListPatterns(options: ImagePlanOptions, dockerfileInContext: string | undefined): string[] {
+  const userAllow = patternList('dockerignoreAllow', options.dockerignoreAllow);
+  const userDeny = patternList('dockerignoreDeny', options.dockerignoreDeny);
+  const deny = [...DENY_LIST_DEFAULTS, '.dockerignore', ...(dockerfileInContext ? [dockerfileInContext] : []), ...userDeny];
+  return unique([...deny, ...userAllow.map(p => `!${p}`)]);
+}
+
+function relativeToContext(file: string, contextDir: string): string | undefined {
+  if (contextDir === '.') return file;
+  return file.startsWith(`${contextDir}/`) ? file.slice(contextDir.length + 1) : undefined;
+}
+
+function patternList(option: string, patterns: string[] | undefined): string[] {
+  for (const p of patterns ?? []) {
+    if (typeof p !== 'string' || p.trim() === '' || p !== p.trim() || p.startsWith('!') || p.startsWith('#')) {
+      throw RustDockerError.forOption(option, `${showValue(p)} is not a path pattern`, 'Use a trimmed path or glob relative to the build context, without "!" or "#" in front');
+    }
+  }
+  return [...(patterns ?? [])];
+}
+
+// ---------------------------------------------------------------------------------------------
+// summary
+
+function summarize(plan: Omit<ImagePlan, 'summary' | 'dockerignorePatterns'>, ws: CargoWorkspaceFacts): string[] {
+  const lines: string[] = [];
+  const kind = !ws.isWorkspace ? `package ${ws.rootPackage}` : `workspace of ${ws.packages.length} package${ws.packages.length === 1 ? '' : 's'} (${ws.packages.map(p => p.name).join(', ')})`;
+  lines.push(`Cargo: ${kind}`);
+  lines.push(`Binaries: ${plan.binaries.map(b => `${b.name} (${b.path})`).join(', ')} of package ${plan.packageName}`);
+  lines.push(`Rust: ${plan.rustVersion} (${plan.rustVersionSource})${ws.toolchainFile ? `; ${ws.toolchainFile} copied before any cargo command` : ''}`);
+  lines.push(`Dependency caching: ${enumName(plan.dependencyCaching)}`);
+  lines.push(`Target: ${plan.targetLibc === TargetLibc.MUSL ? 'musl (static)' : 'glibc'}${plan.crossCompile ? ', cross-compiled from $BUILDPLATFORM for $TARGETARCH (amd64, arm64)' : ''}, profile ${plan.cargoProfile}`);
+  lines.push(`Runtime: ${enumName(plan.runtime)} (${plan.runtimeImage}), ${plan.user ? `user ${plan.user.uid}:${plan.user.gid}` : 'root'}`);
+  if (ws.cargoConfigFile) lines.push(`Cargo config: ${ws.cargoConfigFile}${ws.vendorDirs.length ? ` (vendored: ${ws.vendorDirs.join(', ')})` : ''}`);
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// generic validation
+
+function enumName(value: string): string {
+  return value.toUpperCase().replace(/-/g, '_');
+}
+
+function enumValue<T extends string>(option: string, value: T | undefined, enumObj: { [k: string]: string }, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!Object.values(enumObj).includes(value)) {
+    throw RustDockerError.forOption(option, `${showValue(value)} is not a valid value`, `Use one of ${Object.keys(enumObj).join(', ')}`);
+  }
+  return value;
+}
+
+function stringList(option: string, values: string[] | undefined): string[] {
+  for (const v of values ?? []) {
+    if (typeof v !== 'string' || v.trim() === '') {
+      throw RustDockerError.forOption(option, `${showValue(v)} is empty or not a string`, 'Remove it');
+    }
+  }
+  return [...(values ?? [])];
+}
+
+function packageList(option: string, values: string[] | undefined): string[] {
+  for (const v of values ?? []) {
+    if (typeof v !== 'string' || !DEB_PACKAGE.test(v)) {
+      throw RustDockerError.forOption(option, `${showValue(v)} is not a package name`, 'Use a package name such as "libssl-dev" (optionally "name=version")');
+    }
+  }
+  return unique([...(values ?? [])]);
+}
+
+function execList(option: string, values: string[], allowEmpty: boolean): string[] {
+  if (!Array.isArray(values) || (!allowEmpty && values.length === 0)) {
+    throw RustDockerError.forOption(option, `${showValue(values)} is empty`, 'Give the program and its arguments, e.g. ["/usr/local/bin/app", "serve"]');
+  }
+  for (const v of values) {
+    if (typeof v !== 'string') throw RustDockerError.forOption(option, `${showValue(v)} is not a string`, 'Pass strings only');
+  }
+  if (!allowEmpty && values[0].trim() === '') {
+    throw RustDockerError.forOption(option, 'the program is empty', 'Give the program path first');
+  }
+  return [...values];
+}
+
+function resolveFilePath(option: string, value: string | undefined, contextDir: string, fallback: string): string {
+  if (value === undefined) return contextDir === '.' ? fallback : `${contextDir}/${fallback}`;
+  const normalized = path.posix.normalize(value.replace(/\\/g, '/'));
+  if (value.trim() === '' || path.posix.isAbsolute(normalized) || normalized === '..' || normalized.startsWith('../') || normalized.endsWith('/')) {
+    throw RustDockerError.forOption(option, `${showValue(value)} is not a file path inside the project`, `Use a relative path such as "${fallback}"`);
+  }
+  return normalized;
+}
+
+/** Options of the Dockerfile and .dockerignore (the ones this plan reads; workflow options are checked elsewhere). */
+const OWN_OPTIONS = [
+  'dockerfilePath', 'binaries', 'packageName', 'features', 'cargoProfile', 'rustVersion', 'rustImage', 'chefImage',
+  'buildPackages', 'runtimePackages', 'runtimeImage', 'imageDigests', 'workdir', 'env', 'healthcheck', 'entrypoint', 'cmd',
+  'labels', 'buildSecrets', 'cargoBuildArgs', 'dockerfileSyntax', 'stopSignal', 'dockerignoreAllow', 'dockerignoreDeny',
+];
+
+/** No option value may hold a line break: it would end a Dockerfile instruction early. */
+function rejectNewlines(options: ImagePlanOptions): void {
+  const visit = (name: string, value: unknown): void => {
+    if (typeof value === 'string') {
+      if (/[\r\n\0]/.test(value)) {
+        throw RustDockerError.forOption(name, `${showValue(value)} contains a line break`, 'Remove the line break: every value is one line of the Dockerfile');
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach(v => visit(name, v));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        visit(name, k);
+        visit(`${name}.${k}`, v);
+      }
+    }
+  };
+  const record = options as { [key: string]: unknown };
+  for (const key of OWN_OPTIONS) visit(key, record[key]);
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
 }
