@@ -64,7 +64,7 @@ export function readPackage(src: PackageSource): PackageReadResult {
   const fields = new TomlFields(manifestPath);
   const pkg = fields.table(src.manifest, 'package', 'package');
   if (!pkg) {
-    throw new CargoInferenceError(`${manifestPath} has no [package] table. Add a [package] section with a name, or remove "${src.dir}" from the workspace members.`);
+    throw new CargoInferenceError(`no [package] table in ${manifestPath}. Add a [package] section with a name, or remove "${src.dir}" from the workspace members.`);
   }
   const name = fields.string(pkg, 'name', 'package.name');
   if (name === undefined || name.trim() === '') {

@@ -337,7 +337,7 @@ function loadFacts(dir: string): CargoWorkspaceFacts {
   const workspace = fields.table(root, 'workspace', 'workspace');
   const rootPackageTable = fields.table(root, 'package', 'package');
   if (!workspace && !rootPackageTable) {
-    throw new CargoInferenceError(`Cargo.toml in "${rootDir}" has neither a [package] nor a [workspace] table. Add one, or ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`);
+    throw new CargoInferenceError(`no [package] or [workspace] table in the Cargo.toml in "${rootDir}". Add one, or ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`);
   }
 
   const members = workspace
@@ -408,7 +408,7 @@ function readMembers(rootDir: string, root: TomlTable, workspace: TomlTable, fie
     if (dir !== '.') {
       manifest = readTomlFile(manifestAbs, manifestRel, `Fix ${manifestRel} or remove "${dir}" from the workspace.`);
       if (manifest.workspace !== undefined) {
-        throw new CargoInferenceError(`${manifestRel} has its own [workspace] table, but it is also a member of the workspace of Cargo.toml: cargo rejects multiple workspace roots. Remove [workspace] from ${manifestRel}, or add "${dir}" to "workspace.exclude" in Cargo.toml.`);
+        throw new CargoInferenceError(`nested workspace: ${manifestRel} has its own [workspace] table, but it is also a member of the workspace of Cargo.toml: cargo rejects multiple workspace roots. Remove [workspace] from ${manifestRel}, or add "${dir}" to "workspace.exclude" in Cargo.toml.`);
       }
     }
     const result = readPackage({ rootDir, dir, manifest, workspace });

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { CargoInferenceError } from './cargo-inference-error';
 import { isDir, listDir, relativePosix } from './fs-util';
 
 /** A directory a `members`/`default-members` entry expands to (internal). */
@@ -95,5 +96,9 @@ function segmentRegex(segment: string): RegExp {
       re += c.replace(/[.*+?^${}()|[\]\\/]/g, m => `\\${m}`);
     }
   }
-  return new RegExp(`^${re}$`);
+  try {
+    return new RegExp(`^${re}$`);
+  } catch {
+    throw new CargoInferenceError(`invalid glob pattern "${segment}" in the workspace members of Cargo.toml. Fix the pattern (supported: *, ?, [abc], [!abc], [a-z], **).`);
+  }
 }

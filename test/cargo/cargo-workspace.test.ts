@@ -79,7 +79,7 @@ describe('CargoWorkspace.load', () => {
     // GIVEN
     const dir = tempRepo({ 'Cargo.toml': '[dependencies]\n' });
     // WHEN / THEN
-    expect(catchCargoError(() => CargoWorkspace.load(dir)).message).toMatch(/has neither a \[package\] nor a \[workspace\] table\. Add one, or set the "cargoDir" option/);
+    expect(catchCargoError(() => CargoWorkspace.load(dir)).message).toMatch(/^no \[package\] or \[workspace\] table in the Cargo\.toml in ".*"\. Add one, or set the "cargoDir" option/);
   });
 
   test('a package without name is rejected', () => {

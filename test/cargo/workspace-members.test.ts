@@ -209,14 +209,14 @@ describe('workspace member errors', () => {
       'a/src/main.rs': MAIN_RS,
     });
     // WHEN / THEN
-    expect(catchCargoError(() => CargoWorkspace.load(dir)).message).toMatch(/^a\/Cargo\.toml has its own \[workspace\] table/);
+    expect(catchCargoError(() => CargoWorkspace.load(dir)).message).toMatch(/^nested workspace: a\/Cargo\.toml has its own \[workspace\] table/);
   });
 
   test('a member that is a virtual manifest (no [package]) is rejected', () => {
     // GIVEN
     const dir = tempRepo({ 'Cargo.toml': '[workspace]\nmembers = ["a"]\n', 'a/Cargo.toml': '[dependencies]\n' });
     // WHEN / THEN
-    expect(catchCargoError(() => CargoWorkspace.load(dir)).message).toBe('a/Cargo.toml has no [package] table. Add a [package] section with a name, or remove "a" from the workspace members.');
+    expect(catchCargoError(() => CargoWorkspace.load(dir)).message).toBe('no [package] table in a/Cargo.toml. Add a [package] section with a name, or remove "a" from the workspace members.');
   });
 
   test('inheriting from [workspace.package] a key it does not define is rejected', () => {
