@@ -135,19 +135,12 @@ export interface PipelinePlan {
 /** Platforms the workflow builds (GitHub has hosted runners for both; Rust targets map 1:1). */
 export const SUPPORTED_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 
-/**
- * Build args the workflow passes for the image's OCI labels. The Dockerfile declares them as
- * `ARG` in its final stage (after the expensive layers: they change every commit).
- */
-export const OCI_BUILD_ARGS = {
-  /** `org.opencontainers.image.source` */
-  SOURCE_URL: 'SOURCE_URL',
-  /** `org.opencontainers.image.revision` */
-  REVISION: 'REVISION',
-  /** `org.opencontainers.image.version` */
-  VERSION: 'VERSION',
-  /** `org.opencontainers.image.created` */
-  CREATED: 'CREATED',
+/** Label → build arg of the Dockerfile's OCI labels, used until the image plan lists its own (`labelBuildArgs`). */
+const DEFAULT_LABEL_BUILD_ARGS: { [label: string]: string } = {
+  'org.opencontainers.image.source': 'OCI_SOURCE',
+  'org.opencontainers.image.revision': 'OCI_REVISION',
+  'org.opencontainers.image.version': 'OCI_VERSION',
+  'org.opencontainers.image.created': 'OCI_CREATED',
 };
 
 /** Cache mounts of the CACHE_MOUNTS Dockerfile, used until the image plan lists its own. */
@@ -239,12 +232,7 @@ export function resolvePipelinePlan(options: ImageWorkflowOptions, image: ImageP
     driftCheck: options.driftCheck ?? true,
     actionPinning,
     actions: resolveActionRefs(actionPinning, options.actionVersions),
-    buildArgs: [
-      { name: OCI_BUILD_ARGS.SOURCE_URL, ciValue: '${{ github.server_url }}/${{ github.repository }}' },
-      { name: OCI_BUILD_ARGS.REVISION, ciValue: '${{ github.sha }}' },
-      { name: OCI_BUILD_ARGS.VERSION, ciValue: '${{ steps.meta.outputs.version }}' },
-      { name: OCI_BUILD_ARGS.CREATED, ciValue: '${{ fromJSON(steps.meta.outputs.json).labels[\'org.opencontainers.image.created\'] }}' },
-    ],
+    buildArgs: resolveBuildArgs(image),
     buildSecrets: image.buildSecrets.map(resolveBuildSecret),
     dockerfilePath: image.dockerfilePath,
     contextDir: image.contextDir,
@@ -432,6 +420,18 @@ function imageCacheMounts(image: ImagePlan): CacheMountPlan[] {
   // the image plan lists its cache mounts once the Dockerfile renderer declares them
   const declared = (image as ImagePlan & { cacheMounts?: CacheMountPlan[] }).cacheMounts;
   return declared && declared.length > 0 ? declared.map(m => ({ id: m.id, target: m.target })) : DEFAULT_CACHE_MOUNTS.map(m => ({ ...m }));
+}
+
+/**
+ * The Dockerfile declares an `ARG` per OCI label; CI passes metadata-action's value of that label
+ * (source, revision, version, created…), so the image's own labels match the pushed ones.
+ */
+function resolveBuildArgs(image: ImagePlan): BuildArgPlan[] {
+  const declared = (image as ImagePlan & { labelBuildArgs?: { [label: string]: string } }).labelBuildArgs ?? DEFAULT_LABEL_BUILD_ARGS;
+  return Object.entries(declared).filter(([label, name]) => /^[A-Za-z0-9._/-]+$/.test(label) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)).map(([label, name]) => ({
+    name,
+    ciValue: `\${{ fromJSON(steps.meta.outputs.json).labels['${label}'] }}`,
+  }));
 }
 
 function resolveBuildSecret(secret: BuildSecret, index: number): BuildSecretPlan {
