@@ -48,6 +48,18 @@ const project = new cdk.JsiiProject({
 
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
+// The main job: synthesize the bundled example service with this checkout's library.
+project.addTask('example', {
+  description: 'Synthesize examples/hello-service from its .projenrc.ts and print where its files are',
+  exec: 'bash scripts/example.sh',
+});
+// Benchmarks are long (tens of minutes): never part of `build`/`test`.
+project.addTask('bench', {
+  description: 'Benchmark the generated Dockerfiles against baselines on a local Docker engine (long)',
+  exec: 'bash bench/run.sh',
+  receiveArgs: true,
+});
+
 for (const ignored of ['/examples/', '/bench/', '/.ci/', '/docs/', '/test/']) {
   project.addPackageIgnore(ignored);
 }

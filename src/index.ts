@@ -1,5 +1,20 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+// Public (jsii) surface. Only re-exports: one component per file in its area folder.
+export * from './cargo';
+export * from './docker/dockerfile';
+export * from './docker/docker-ignore';
+export * from './docker/rust-dockerfile-options';
+export * from './docker/rust-dockerfile';
+export * from './docker/rust-dockerignore';
+export * from './github/image-workflow-options';
+export * from './github/image-workflow';
+export * from './github/action-versions';
+export * from './tasks/docker-tasks';
+export * from './plan/build-plan';
+export * from './plan/image-plan';
+export * from './plan/pipeline-plan';
+export * from './presets/rust-docker-preset';
+export * from './presets/builtin-presets';
+export * from './project/rust-docker-settings';
+export * from './project/rust-docker';
+export * from './project/rust-docker-project';
+export * from './project/unmanaged-file-guard';

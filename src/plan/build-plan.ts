@@ -1,8 +1,7 @@
 import { ImagePlan, resolveImagePlan } from './image-plan';
 import { PipelinePlan, resolvePipelinePlan } from './pipeline-plan';
 import { CargoWorkspaceFacts } from '../cargo/cargo-workspace';
-import { DockerIgnoreOptions, RustDockerfileOptions } from '../docker/rust-dockerfile-options';
-import { ImageWorkflowOptions } from '../github/image-workflow-options';
+import { RustDockerSettings } from '../project/rust-docker-settings';
 
 /**
  * The one resolved build plan: options (after presets) + Cargo facts, validated.
@@ -20,7 +19,7 @@ export interface BuildPlan {
 /** Inputs of `resolveBuildPlan`. */
 export interface BuildPlanInput {
   /** Effective options, presets already merged. */
-  readonly options: RustDockerfileOptions & DockerIgnoreOptions & ImageWorkflowOptions;
+  readonly options: RustDockerSettings;
   /** Cargo facts of the workspace. */
   readonly workspace: CargoWorkspaceFacts;
   /** Build context relative to the project root. */

@@ -8,34 +8,34 @@ import { shellQuote } from '../plan/pipeline-plan';
  */
 export class DockerTasks extends Component {
   /** `docker:build`: builds the image and tags it with the plan's local tag. */
-  public readonly build: Task;
+  public readonly buildTask: Task;
   /** `docker:e2e`: builds, then runs the E2E steps against the local tag. */
-  public readonly e2e: Task;
+  public readonly e2eTask: Task;
   /** `docker:run`: runs the local tag (extra arguments go to the container). */
-  public readonly run: Task;
+  public readonly runTask: Task;
 
   public constructor(project: Project, plan: BuildPlan) {
     super(project);
     const p = plan.pipeline;
 
     const secretFlags = p.buildSecrets.map(s => ` --secret ${shellQuote(`id=${s.id},env=${s.source}`)}`).join('');
-    this.build = project.addTask('docker:build', {
+    this.buildTask = project.addTask('docker:build', {
       description: `Build the Docker image as ${p.localTag} (same Dockerfile and context as CI)`,
       env: { DOCKER_BUILDKIT: '1' },
       exec: `docker build -t ${shellQuote(p.localTag)} -f ${shellQuote(p.dockerfilePath)}${secretFlags} ${shellQuote(p.contextDir)}`,
     });
 
-    this.e2e = project.addTask('docker:e2e', {
+    this.e2eTask = project.addTask('docker:e2e', {
       description: `Build ${p.localTag}, then run the end-to-end tests CI runs before pushing`,
       env: { IMAGE: p.localTag },
     });
-    this.e2e.spawn(this.build);
+    this.e2eTask.spawn(this.buildTask);
     for (const step of p.e2eSteps) {
-      this.e2e.exec(step.run, { name: step.name });
+      this.e2eTask.exec(step.run, { name: step.name });
     }
 
     const publish = p.ports.map(port => ` -p ${port}:${port}`).join('');
-    this.run = project.addTask('docker:run', {
+    this.runTask = project.addTask('docker:run', {
       description: `Run ${p.localTag} (arguments after -- go to the container)`,
       exec: `docker run --rm${publish} ${shellQuote(p.localTag)}`,
       receiveArgs: true,
