@@ -1,5 +1,5 @@
-import { FileBase, FileBaseOptions, IResolver } from 'projen';
 import { IConstruct } from 'constructs';
+import { FileBase, FileBaseOptions, IResolver } from 'projen';
 import { RustDockerError, showValue } from '../errors';
 
 /** Options for `DockerIgnore`. */

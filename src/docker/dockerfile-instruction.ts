@@ -99,7 +99,7 @@ export function assertContinuedArgs(option: string, args: string): void {
   }
   const lines = args.split('\n');
   for (let i = 0; i < lines.length - 1; i++) {
-    if (!lines[i].endsWith('\\')) {
+    if (!/\\[ \t]*$/.test(lines[i])) {
       throw RustDockerError.forOption(option,
         `${showValue(args)} has a line break that is not a "\\" continuation, so it would start a new instruction`,
         'End every line but the last with " \\", or pass a single line');
@@ -112,7 +112,7 @@ export function assertContinuedArgs(option: string, args: string): void {
         'Remove the empty/comment line');
     }
   }
-  if (lines[lines.length - 1].endsWith('\\')) {
+  if (/\\[ \t]*$/.test(lines[lines.length - 1])) {
     throw RustDockerError.forOption(option, `${showValue(args)} ends with a "\\" continuation`,
       'Remove the trailing backslash');
   }
@@ -148,17 +148,24 @@ export function execForm(option: string, args: string[]): string {
 }
 
 /**
- * A path / source list for COPY: shell form when every element is a plain token, JSON
- * (exec) form when an element has whitespace or quotes (Docker supports both).
+ * A path / source list for COPY: shell form when every element is a plain token, JSON form
+ * when an element has whitespace (Docker supports both). Docker runs its word processing
+ * (`$VAR` substitution, quote removal, `\` escapes) on COPY paths in both forms, so `$VAR`
+ * works, and quotes and backslashes — which Docker would silently drop — are rejected.
  */
 export function pathList(option: string, values: string[]): string {
   let json = false;
   for (const v of values) {
     assertSingleLine(option, v);
-    if (v.length === 0) {
-      throw RustDockerError.forOption(option, 'a path is empty', 'Remove the empty path');
+    if (v.trim().length === 0) {
+      throw RustDockerError.forOption(option, `the path ${showValue(v)} is empty`, 'Remove the empty path');
     }
-    if (/[\s"'\\]/.test(v) || v.startsWith('[') || v.startsWith('--')) {
+    if (/["'\\]/.test(v)) {
+      throw RustDockerError.forOption(option,
+        `${showValue(v)} contains a quote or backslash, which Docker's COPY word processing would remove`,
+        'Rename the file, or copy its directory instead');
+    }
+    if (/\s/.test(v) || v.startsWith('[') || v.startsWith('--')) {
       json = true;
     }
   }

@@ -103,7 +103,7 @@ export interface RunOptions {
 
 /** A COPY instruction. */
 export interface CopyOptions {
-  /** Source paths (in the build context, or in `from`). */
+  /** Source paths (in the build context, or in `from`); Docker expands `$VAR` in paths. */
   readonly sources: string[];
   /** Destination path in the image (end with `/` for a directory when copying several sources). */
   readonly dest: string;
@@ -220,7 +220,7 @@ export class DockerStage {
     if (typeof text !== 'string') {
       throw RustDockerError.forOption('comment', `expected a string, got ${showValue(text)}`, 'Pass a string');
     }
-    for (const line of text.split(/\r?\n/)) {
+    for (const line of text.split(/\r\n|\r|\n/)) {
       this.push('#', line.replace(/\s+$/, ''));
     }
     return this;
@@ -388,6 +388,7 @@ export class DockerStage {
   public insertInstruction(index: number, keyword: string, args: string): DockerStage {
     const kw = normalizeKeyword('addInstruction keyword', keyword);
     assertContinuedArgs(`${kw} args`, args);
+    assertInstructionEnds(kw, args);
     if (!Number.isInteger(index)) {
       throw RustDockerError.forOption('insertInstruction index', `${showValue(index)} is not an integer`, 'Pass an integer index');
     }
@@ -419,8 +420,22 @@ export class DockerStage {
   }
 
   private push(keyword: string, args: string): DockerStage {
+    if (keyword !== '' && keyword !== '#') {
+      assertInstructionEnds(keyword, args);
+    }
     this._instructions.push({ keyword, args });
     return this;
+  }
+}
+
+/**
+ * Safety net for every rendered instruction: Docker treats ANY line ending in `\` (even an
+ * escaped `\\`, even followed by spaces) as continued, which would swallow the next line.
+ */
+function assertInstructionEnds(keyword: string, args: string): void {
+  if (/\\[ \t]*$/.test(args)) {
+    throw RustDockerError.forOption(keyword, `${showValue(args)} ends with a backslash, which Docker reads as a line continuation (it would swallow the next instruction)`,
+      'Remove the trailing backslash');
   }
 }
 
@@ -443,7 +458,7 @@ function assertShellCommand(command: string): void {
       `${showValue(command)} is a comment: Docker drops comment lines inside a RUN, which would leave a dangling "&&"`,
       'Use DockerStage.comment() before the RUN instead');
   }
-  if (/(^|[^\\])(\\\\)*\\$/.test(trimmed)) {
+  if (trimmed.endsWith('\\')) {
     throw RustDockerError.forOption('RunOptions.commands',
       `${showValue(command)} ends with a backslash; commands are joined with " && \\" for you`,
       'Remove the trailing backslash');

@@ -1,5 +1,5 @@
-import { FileBase, FileBaseOptions, IResolver } from 'projen';
 import { IConstruct } from 'constructs';
+import { FileBase, FileBaseOptions, IResolver } from 'projen';
 import { RustDockerError, showValue } from '../errors';
 import { assertSingleLine, renderInstruction } from './dockerfile-instruction';
 import { DockerStage, DockerStageOptions } from './dockerfile-stage';
@@ -85,7 +85,7 @@ export class Dockerfile extends FileBase {
       if (typeof line !== 'string') {
         throw RustDockerError.forOption('Dockerfile header', `expected a string, got ${showValue(line)}`, 'Pass strings');
       }
-      this.header.push(...line.split(/\r?\n/).map((l) => l.replace(/\s+$/, '')));
+      this.header.push(...line.split(/\r\n|\r|\n/).map((l) => l.replace(/\s+$/, '')));
     }
     return this;
   }

@@ -221,7 +221,9 @@ function shellcheckRuns(runs: Array<{ line: number; body: string; shell: string 
         if (c.level !== 'warning' && c.level !== 'error' && !REPORTED_INFO_CODES.has(c.code)) continue;
         const run = group[files.indexOf(c.file)];
         found.push({
-          run: run.line, line: c.line, column: c.column,
+          run: run.line,
+          line: c.line,
+          column: c.column,
           text: `shellcheck (RUN at line ${run.line}, body line ${c.line}, ${shell}): SC${c.code} ${c.message}`,
         });
       }
