@@ -413,8 +413,16 @@ export class DockerStage {
   public references(): string[] {
     const refs = [this.from];
     for (const i of this._instructions) {
-      for (const m of i.args.matchAll(/--from=(\S+)/g)) refs.push(m[1]);
-      for (const m of i.args.matchAll(/--mount=\S*?\bfrom=([^,\s]+)/g)) refs.push(m[1]);
+      if (!['COPY', 'ADD', 'RUN'].includes(i.keyword)) continue;
+      // only the leading flags: a `--from=` inside a RUN command is not a stage reference
+      const tokens = i.args.split(/\s+|\\\n/).filter((t) => t !== '' && t !== '\\');
+      const firstArg = tokens.findIndex((t) => !t.startsWith('--'));
+      for (const flag of firstArg < 0 ? tokens : tokens.slice(0, firstArg)) {
+        const from = /^--from=(.+)$/.exec(flag);
+        if (from) refs.push(from[1]);
+        const mount = /^--mount=(?:.*,)?from=([^,]+)/.exec(flag);
+        if (mount) refs.push(mount[1]);
+      }
     }
     return refs;
   }

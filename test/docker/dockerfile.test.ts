@@ -213,6 +213,19 @@ describe('Dockerfile file', () => {
     expect(lintDockerfile(df.render())).toEqual([]);
   });
 
+  test('references: only leading COPY/RUN flags count, not a --from= inside a shell command', () => {
+    // GIVEN
+    const df = new Dockerfile(newProject(), 'Dockerfile');
+    const stage = df.addStage({ from: 'rust:1.95', name: 'a' })
+      .copy({ sources: ['/x'], dest: '/y', from: 'gcr.io/distroless/cc-debian12', chown: '1:1' })
+      .runWith({ commands: ['tool --from=b'], mounts: [{ type: MountType.BIND, target: '/m', from: 'debian:bookworm-slim' }] });
+    df.addStage({ from: 'scratch', name: 'b' });
+
+    // THEN
+    expect(stage.references()).toEqual(['rust:1.95', 'gcr.io/distroless/cc-debian12', 'debian:bookworm-slim']);
+    expect(() => df.render()).not.toThrow();
+  });
+
   test('a stage FROM itself is rejected', () => {
     const df = new Dockerfile(newProject(), 'Dockerfile');
     df.addStage({ from: 'loop', name: 'loop' });
