@@ -1,10 +1,13 @@
-import { Component, Project, Task } from 'projen';
+import { Component, Project, Task, TaskShell } from 'projen';
 import { BuildPlan } from '../plan/build-plan';
 import { shellQuote } from '../plan/pipeline-plan';
 
 /**
  * Local parity with CI: `docker:build`, `docker:e2e` and `docker:run` projen tasks rendered from
  * the build plan. `docker:e2e` runs the same E2E scripts, byte for byte, as the workflow's E2E steps.
+ *
+ * The tasks run in bash (like GitHub's `run:` steps), not projen's built-in shell, which lacks
+ * functions and `trap` that the E2E scripts use.
  */
 export class DockerTasks extends Component {
   /** `docker:build`: builds the image and tags it with the plan's local tag. */
@@ -22,12 +25,14 @@ export class DockerTasks extends Component {
     this.buildTask = project.addTask('docker:build', {
       description: `Build the Docker image as ${p.localTag} (same Dockerfile and context as CI)`,
       env: { DOCKER_BUILDKIT: '1' },
+      shell: TaskShell.bash(),
       exec: `docker build -t ${shellQuote(p.localTag)} -f ${shellQuote(p.dockerfilePath)}${secretFlags} ${shellQuote(p.contextDir)}`,
     });
 
     this.e2eTask = project.addTask('docker:e2e', {
       description: `Build ${p.localTag}, then run the end-to-end tests CI runs before pushing`,
       env: { IMAGE: p.localTag },
+      shell: TaskShell.bash(),
     });
     this.e2eTask.spawn(this.buildTask);
     for (const step of p.e2eSteps) {
@@ -39,6 +44,7 @@ export class DockerTasks extends Component {
       description: `Run ${p.localTag} (arguments after -- go to the container)`,
       exec: `docker run --rm${publish} ${shellQuote(p.localTag)}`,
       receiveArgs: true,
+      shell: TaskShell.bash(),
     });
   }
 }

@@ -1,0 +1,112 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'projen';
+import { TaskRuntime } from 'projen/lib/cli/task-runtime';
+import { AllOptions, newProject, planFor, synthWorkflow } from '../github/workflow-fixture';
+import { DockerTasks } from '../../src/tasks/docker-tasks';
+
+const EVERY_E2E: AllOptions = {
+  ports: [8080],
+  e2e: {
+    smokeArgs: ['--greeting', "it's $HOME"],
+    commands: ['docker run --rm "$IMAGE" --help'],
+    httpProbe: { port: 8080, path: '/healthz', timeoutSeconds: 2 },
+    composeFile: 'compose.e2e.yaml',
+    composeService: 'e2e',
+  },
+};
+
+describe('DockerTasks', () => {
+  test('docker:build builds the plan’s Dockerfile and context into the local tag, with BuildKit', () => {
+    // GIVEN the default plan / WHEN synthesized
+    const { project } = newProject();
+    new DockerTasks(project, planFor());
+    const build = Testing.synth(project)['.projen/tasks.json'].tasks['docker:build'];
+    // THEN one docker build step, in bash, with DOCKER_BUILDKIT=1
+    expect(build.env).toEqual({ DOCKER_BUILDKIT: '1' });
+    expect(build.shell).toEqual(['bash', '-c']);
+    expect(build.steps).toEqual([{ exec: 'docker build -t hello-svc:local -f Dockerfile .' }]);
+  });
+
+  test('build secrets come from the environment variable named like the GitHub secret', () => {
+    const { project } = newProject();
+    new DockerTasks(project, planFor({ buildSecrets: [{ id: 'npm-token' }, { id: 'git', githubSecret: 'GIT_AUTH' }] }));
+    const build = Testing.synth(project)['.projen/tasks.json'].tasks['docker:build'];
+    expect(build.steps[0].exec).toBe('docker build -t hello-svc:local -f Dockerfile --secret id=npm-token,env=NPM_TOKEN --secret id=git,env=GIT_AUTH .');
+  });
+
+  test('docker:e2e runs exactly the workflow’s E2E scripts, after docker:build, with the same IMAGE', () => {
+    for (const options of [{}, EVERY_E2E, { platforms: ['linux/amd64', 'linux/arm64'], ...EVERY_E2E }]) {
+      // GIVEN a workflow and tasks from the same plan
+      const s = synthWorkflow(options);
+      const task = s.tasksJson.tasks['docker:e2e'];
+      const workflowE2e = s.yaml.jobs.image.steps.filter((x: any) => x.id.startsWith('e2e_'));
+      // THEN the task's scripts are the workflow's, in order, byte for byte
+      expect(task.steps[0]).toEqual({ spawn: 'docker:build' });
+      expect(task.steps.slice(1).map((x: any) => x.exec)).toEqual(workflowE2e.map((x: any) => x.run));
+      expect(task.steps.slice(1).map((x: any) => x.name)).toEqual(workflowE2e.map((x: any) => x.name));
+      expect(workflowE2e.every((x: any) => x.env.IMAGE === task.env.IMAGE)).toBe(true);
+      expect(task.env.IMAGE).toBe(s.plan.pipeline.localTag);
+      // AND the workflow's load build produces that tag
+      expect(s.yaml.jobs.image.steps.find((x: any) => x.id === 'build').with.tags).toBe(task.env.IMAGE);
+    }
+  });
+
+  test('docker:run publishes the image ports and passes extra arguments', () => {
+    const s = synthWorkflow(EVERY_E2E);
+    expect(s.tasksJson.tasks['docker:run'].steps).toEqual([{ exec: 'docker run --rm -p 8080:8080 hello-svc:local', receiveArgs: true }]);
+  });
+
+  test('projen’s task runtime runs docker:e2e end to end (fake docker/curl on PATH)', async () => {
+    // GIVEN the synthesized tasks and fakes that log their argv
+    const { project } = newProject();
+    new DockerTasks(project, planFor(EVERY_E2E));
+    project.synth();
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'x-'));
+    const log = path.join(bin, 'calls.log');
+    const fake = (name: string, body: string) => fs.writeFileSync(path.join(bin, name),
+      `#!/bin/bash\nprintf '%s' ${name} >> "${log}"; for a in "$@"; do printf ' <%s>' "$a" >> "${log}"; done; echo >> "${log}"\n${body}\n`, { mode: 0o755 });
+    fake('docker', 'case "$1" in inspect) echo true;; esac; exit 0');
+    fake('curl', 'exit 0');
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath}`;
+    try {
+      // WHEN docker:e2e runs through projen
+      await new TaskRuntime(project.outdir).runTask('docker:e2e');
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    // THEN it built, then ran every E2E step against the local tag
+    const calls = fs.readFileSync(log, 'utf-8').trim().split('\n');
+    expect(calls[0]).toBe('docker <build> <-t> <hello-svc:local> <-f> <Dockerfile> <.>');
+    expect(calls[1]).toBe("docker <run> <--rm> <hello-svc:local> <--greeting> <it's $HOME>");
+    expect(calls[2]).toBe('docker <run> <--rm> <hello-svc:local> <--help>');
+    expect(calls).toContainEqual(expect.stringMatching(/^docker <run> <-d> <--name> <e2e-http-8080-\d+> <-p> <127.0.0.1:8080:8080> <hello-svc:local>$/));
+    expect(calls).toContain('curl <--fail> <--silent> <--show-error> <--max-time> <5> <--output> </dev/null> <http://127.0.0.1:8080/healthz>');
+    expect(calls[calls.length - 1]).toBe('docker <compose> <-f> <compose.e2e.yaml> <down> <--volumes> <--remove-orphans>');
+  });
+
+  const dockerReady = spawnSync('docker', ['image', 'inspect', 'debian:bookworm-slim'], { timeout: 20000 }).status === 0;
+  (dockerReady ? test : test.skip)('real Docker: the smoke and command scripts pass hostile arguments through to the container', () => {
+    // GIVEN a local image as the image under test (no build needed) and hostile smoke args
+    const tag = `prd-e2e-smoke:${process.pid}`;
+    expect(spawnSync('docker', ['tag', 'debian:bookworm-slim', tag]).status).toBe(0);
+    try {
+      const hostile = "it's $HOME `id` \"q\" *";
+      const plan = planFor({ e2e: { smokeArgs: ['sh', '-c', 'printf "<%s>" "$1"', 'sh', hostile], commands: ['docker run --rm "$IMAGE" true'] } });
+      const [smoke, command] = plan.pipeline.e2eSteps;
+      // WHEN the scripts run with IMAGE set, as in CI
+      const r = spawnSync('bash', ['-c', smoke.run], { env: { ...process.env, IMAGE: tag }, encoding: 'utf-8', timeout: 60000 });
+      // THEN the container saw the exact argument
+      expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: `<${hostile}>` });
+      expect(spawnSync('bash', ['-c', command.run], { env: { ...process.env, IMAGE: tag }, timeout: 60000 }).status).toBe(0);
+      // AND a failing container fails the step
+      const failing = planFor({ e2e: { smokeArgs: ['false'] } }).pipeline.e2eSteps[0];
+      expect(spawnSync('bash', ['-c', failing.run], { env: { ...process.env, IMAGE: tag }, timeout: 60000 }).status).not.toBe(0);
+    } finally {
+      spawnSync('docker', ['rmi', tag]);
+    }
+  }, 120_000);
+});
