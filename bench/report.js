@@ -67,7 +67,7 @@ if (hostCold || hostInc) {
     `after a one-line change ${hostInc?.value ?? '–'} s.`, '');
 }
 md.push('Cells: wall seconds (× naive in the same mode, × host limit: cold vs host cold; source/dep/readme vs host after a one-line change).', '');
-const scen = TIME.filter((t) => rows.some((r) => r.metric === t));
+const scen = TIME.filter((t) => rows.some((r) => r.metric === t && r.strategy !== 'host'));
 const labels = { cold: 'cold', nochange: 'no change', source: 'one-line src', dep: 'dep added', readme: 'README edit' };
 for (const m of modes) {
   md.push(`## ${m === 'local' ? 'Local cache (everything kept)' : m === 'ephemeral' ? 'Ephemeral runner (cache mounts wiped before each build)' : m}`, '');
@@ -103,11 +103,11 @@ if (checks.length) {
   for (const r of checks) md.push(`- ${r.strategy}: \`${r.note}\``);
   md.push('');
 }
-const fails = rows.filter((r) => r.status === 'FAIL' || r.status === 'skipped');
+const fails = rows.filter((r) => r.status === 'FAIL');
 if (fails.length || notes.length) {
   md.push('## Notes', '');
   for (const n of notes) md.push(`- ${n}`);
-  for (const r of fails.filter((x) => x.status === 'FAIL')) md.push(`- ${r.strategy} [${r.mode}] ${r.metric}: FAIL (${r.note})`);
+  for (const r of fails) md.push(`- ${r.strategy} [${r.mode}] ${r.metric}: FAIL (${r.note})`);
   md.push('');
 }
 md.push('Method: `bench/run.sh` (see its header). One build at a time; timings on these machines vary by up to ~40% between runs, so compare strategies within one run, as ratios.', '');

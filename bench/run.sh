@@ -73,7 +73,9 @@ out=${out:-$BENCH/results}
 
 if [ "$baselines" != none ]; then
   IFS=, read -r -a bl <<<"$baselines"
-  for b in "${bl[@]}"; do strategies=("$b=$BENCH/baselines/$b.Dockerfile" "${strategies[@]}"); done
+  given=("${strategies[@]}"); strategies=()
+  for b in "${bl[@]}"; do strategies+=("$b=$BENCH/baselines/$b.Dockerfile"); done
+  strategies+=("${given[@]}")
 fi
 IFS=, read -r -a SCEN <<<"$scenarios"
 IFS=, read -r -a MODES <<<"$modes"
@@ -84,7 +86,7 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 mkdir -p "$WORK" "$out"
-RUN_ID=$(date -u +%Y-%m-%d-%H%M)
+RUN_ID=$(date -u +%Y-%m-%d-%H%M%S)
 RAW=$WORK/raw-$RUN_ID.csv
 LOGS=$WORK/logs-$RUN_ID; mkdir -p "$LOGS"
 echo "strategy,mode,metric,value,unit,status,compiled_crates,note" >"$RAW"
