@@ -1,0 +1,42 @@
+import { synthWorkflow } from './workflow-fixture';
+import { ACTION_VERSIONS, addActionVersionComments, resolveActionRefs } from '../../src/github/action-versions';
+import { ActionPinning, CacheBackend } from '../../src/github/image-workflow-options';
+import { DependencyCaching } from '../../src/docker/rust-dockerfile-options';
+
+describe('action reference table', () => {
+  test.each(Object.entries(ACTION_VERSIONS))('%s: a full SHA, a semver release of the major tag', (_action, row) => {
+    expect(row.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(row.version).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(row.version.startsWith(`${row.major}.`)).toBe(true);
+  });
+
+  test('every action the workflows use is in the table, and every row is used', () => {
+    // GIVEN workflows exercising every optional step
+    const texts = [
+      synthWorkflow({ platforms: ['linux/amd64', 'linux/arm64'], sign: true, attestProvenance: true }).text,
+      synthWorkflow({ platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: 'qemu' as any, dependencyCaching: DependencyCaching.CACHE_MOUNTS, persistCacheMounts: true, cacheBackend: CacheBackend.GHA }).text,
+    ];
+    const used = new Set(texts.flatMap(t => [...t.matchAll(/uses: ([\w.-]+\/[\w.-]+)@/g)].map(m => m[1])));
+    // THEN the table and the workflows agree
+    expect([...used].sort()).toEqual(Object.keys(ACTION_VERSIONS).sort());
+  });
+
+  test('MAJOR_VERSION pins tags; COMMIT_SHA pins SHAs with a version comment', () => {
+    expect(resolveActionRefs(ActionPinning.MAJOR_VERSION)['docker/build-push-action']).toEqual({ uses: 'docker/build-push-action@v6' });
+    expect(resolveActionRefs(ActionPinning.COMMIT_SHA)['docker/build-push-action']).toEqual({
+      uses: `docker/build-push-action@${ACTION_VERSIONS['docker/build-push-action'].sha}`,
+      comment: ACTION_VERSIONS['docker/build-push-action'].version,
+    });
+  });
+
+  test('an override SHA without a comment is written bare', () => {
+    const refs = resolveActionRefs(ActionPinning.COMMIT_SHA, { 'actions/cache': 'f'.repeat(40) });
+    expect(refs['actions/cache']).toEqual({ uses: `actions/cache@${'f'.repeat(40)}` });
+  });
+
+  test('version comments are added to matching uses: lines only', () => {
+    const refs = { a: { uses: `o/a@${'1'.repeat(40)}`, comment: 'v1.2.3' } };
+    const text = `steps:\n  - uses: o/a@${'1'.repeat(40)}\n    with:\n      x: "uses: o/a@${'1'.repeat(40)}"\n  - uses: o/b@v1\n`;
+    expect(addActionVersionComments(text, refs)).toBe(`steps:\n  - uses: o/a@${'1'.repeat(40)} # v1.2.3\n    with:\n      x: "uses: o/a@${'1'.repeat(40)}"\n  - uses: o/b@v1\n`);
+  });
+});
