@@ -1,5 +1,5 @@
 import { github, javascript, Project } from 'projen';
-import { PipelinePlan } from '../plan/pipeline-plan';
+import { PipelinePlan, shellQuote } from '../plan/pipeline-plan';
 
 /** Job id of the drift check in the image workflow. */
 export const DRIFT_JOB_ID = 'drift';
@@ -24,7 +24,7 @@ export function driftCheckJob(project: Project, plan: PipelinePlan): github.work
     '# new files count as changes too',
     'git add --intent-to-add --all',
     'if ! git diff --exit-code; then',
-    `  echo '${driftErrorMessage(projenCommand).replace(/'/g, `'\\''`)}'`,
+    `  echo ${shellQuote(driftErrorMessage(projenCommand))}`,
     '  exit 1',
     'fi',
     '',

@@ -159,7 +159,8 @@ export function impliesCrossCompile(options: ImageWorkflowOptions): boolean {
 /** Quotes one word for POSIX sh / bash: unchanged when safe, else single-quoted. */
 export function shellQuote(word: string): string {
   if (word !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+  // each ' becomes '\'' (close the quote, an escaped quote, reopen)
+  return `'${word.replace(/'/g, '\'\\\'\'')}'`;
 }
 
 /** Resolves and validates the pipeline part of the build plan. Throws RustDockerError on bad input. */

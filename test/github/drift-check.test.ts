@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { javascript } from 'projen';
 import { newProject, planFor, steps, synthWorkflow } from './workflow-fixture';
@@ -68,7 +69,7 @@ describe('drift check', () => {
 
   test('the job installs with the project’s package manager and runs its projen command', () => {
     // GIVEN a yarn-based node project
-    const outdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'x-'));
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-'));
     const project = new javascript.NodeProject({ name: 'n', outdir, defaultReleaseBranch: 'main', packageManager: javascript.NodePackageManager.YARN_CLASSIC });
     // WHEN the job is rendered
     const job = driftCheckJob(project, planFor().pipeline);

@@ -44,8 +44,14 @@ describe('default workflow', () => {
     const build = steps(s.yaml, 'image')[stepIndex(s.yaml, 'image', 'build')];
     expect(build.uses).toBe('docker/build-push-action@v6');
     expect(build.with).toMatchObject({
-      'context': '.', 'file': 'Dockerfile', 'platforms': 'linux/amd64', 'load': true, 'push': false,
-      'tags': 'hello-svc:local', 'provenance': false, 'sbom': false,
+      'context': '.',
+      'file': 'Dockerfile',
+      'platforms': 'linux/amd64',
+      'load': true,
+      'push': false,
+      'tags': 'hello-svc:local',
+      'provenance': false,
+      'sbom': false,
       'cache-from': 'type=gha,scope=hello-svc-linux-amd64\n',
       'cache-to': 'type=gha,mode=max,scope=hello-svc-linux-amd64,ignore-error=true',
     });

@@ -23,8 +23,12 @@ const supplyChains: { [name: string]: AllOptions } = {
   'push+provenance+sbom+attest': { push: true, provenance: true, sbom: true, attestProvenance: true },
   'push+sign': { push: true, sign: true },
   'push+attest+sign+other-registry': {
-    push: true, attestProvenance: true, sign: true,
-    imageName: 'registry.example.com/team/api', registryUsernameSecret: 'REG_USER', registryPasswordSecret: 'REG_TOKEN',
+    push: true,
+    attestProvenance: true,
+    sign: true,
+    imageName: 'registry.example.com/team/api',
+    registryUsernameSecret: 'REG_USER',
+    registryPasswordSecret: 'REG_TOKEN',
     buildSecrets: [{ id: 'npm-token' }],
   },
 };

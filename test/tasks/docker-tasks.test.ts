@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'projen';
 import { TaskRuntime } from 'projen/lib/cli/task-runtime';
-import { AllOptions, newProject, planFor, synthWorkflow } from '../github/workflow-fixture';
 import { DockerTasks } from '../../src/tasks/docker-tasks';
+import { AllOptions, newProject, planFor, synthWorkflow } from '../github/workflow-fixture';
 
 const EVERY_E2E: AllOptions = {
   ports: [8080],
