@@ -158,7 +158,7 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
   builder.copy({ sources: ['.'], dest: '.' });
   builder.comment('COPY keeps the sources\' mtimes, which may be older than the stub build: touch them so cargo rebuilds the workspace crates');
   builder.runWith({
-    commands: [`touch ${[...stubs.main, ...stubs.empty].join(' ')}`, cargoBuild(p), ...copyOut(p)],
+    commands: [touchSources(p), cargoBuild(p), ...copyOut(p)],
     mounts: [...registryMounts(p), ...secretMounts(p)],
   });
 
@@ -182,8 +182,11 @@ function singleBuilder(file: Dockerfile, p: ImagePlan, cacheMounts: boolean): Re
     );
   }
   builder.copy({ sources: ['.'], dest: '.' });
+  if (cacheMounts) {
+    builder.comment('COPY keeps the sources\' mtimes, which may be older than the artifacts in the target/ cache mount: touch them so cargo rebuilds the workspace crates');
+  }
   builder.runWith({
-    commands: [cargoBuild(p), ...copyOut(p)],
+    commands: [...(cacheMounts ? [touchSources(p)] : []), cargoBuild(p), ...copyOut(p)],
     mounts,
   });
   const runtime = runtimeStage(file, p);
@@ -302,6 +305,12 @@ function stubFiles(packages: CargoPackageFacts[]): { main: string[]; empty: stri
   }
   for (const f of empty) main.delete(f);
   return { main: [...main], empty: [...empty] };
+}
+
+/** `touch` of every member's target root files and build scripts: cargo then rebuilds the workspace crates, never the dependencies. */
+function touchSources(p: ImagePlan): string {
+  const stubs = stubFiles(p.packages);
+  return `touch ${[...stubs.main, ...stubs.empty].join(' ')}`;
 }
 
 function dirOf(file: string): string {

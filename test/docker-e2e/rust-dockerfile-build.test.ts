@@ -1,0 +1,214 @@
+/**
+ * Real builds of GENERATED Dockerfiles (RustDockerfile) on the local engine, offline:
+ * SKELETON, CACHE_MOUNTS and NONE for a single crate (docker-app) and a workspace
+ * (docker-workspace), on DEBIAN_SLIM and DISTROLESS_CC runtimes; plus one cross-compiling build.
+ * Each image is run and its output checked; rebuilds after a source change, a version bump of
+ * the user's crates and a README edit are checked through the build log (compiled crates, CACHED
+ * steps). CARGO_CHEF cannot be built here (cargo-chef is not installable offline): its structure
+ * is covered by test/docker/rust-dockerfile-matrix.test.ts.
+ * Skipped (with the reason printed) when no Docker engine is reachable; `.ci/run` starts one.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Project } from 'projen';
+import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
+import { RustDockerfile } from '../../src/docker/rust-dockerfile';
+import { DependencyCaching, RustDockerfileOptions, RuntimeBase } from '../../src/docker/rust-dockerfile-options';
+import { BuildPlan } from '../../src/plan/build-plan';
+import { resolveImagePlan } from '../../src/plan/image-plan';
+import {
+  buildImage,
+  buildSteps,
+  BuildResult,
+  compiledCrates,
+  describeDocker,
+  DOCKER_TEST_TIMEOUT,
+  prepareFixture,
+  removeImage,
+  replaceInFile,
+  runImage,
+  uniqueTag,
+} from '../util/docker';
+
+const DOCKER = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+
+interface Fixture {
+  readonly name: string;
+  readonly main: string;
+  readonly out: string;
+  /** workspace crates (the only ones a source change may recompile) */
+  readonly own: string[];
+  /** version bump: file → [search, replacement] */
+  readonly bump: Array<[string, RegExp, string]>;
+}
+
+const APP: Fixture = {
+  name: 'docker-app',
+  main: 'src/main.rs',
+  out: 'docker-app ok {"sum":16,"words":3}',
+  own: ['docker-app'],
+  bump: [
+    ['Cargo.toml', /^version = "0\.1\.0"/m, 'version = "0.2.0"'],
+    ['Cargo.lock', /name = "docker-app"\nversion = "0\.1\.0"/, 'name = "docker-app"\nversion = "0.2.0"'],
+  ],
+};
+
+const WORKSPACE: Fixture = {
+  name: 'docker-workspace',
+  main: 'crates/server/src/main.rs',
+  out: 'server ok words=3 total=16',
+  own: ['core-lib', 'server'],
+  bump: [
+    ['Cargo.toml', /^version = "0\.1\.0"/m, 'version = "0.2.0"'],
+    ['Cargo.lock', /version = "0\.1\.0"/g, 'version = "0.2.0"'],
+  ],
+};
+
+/** Renders the Dockerfile for a prepared context and writes the plan's .dockerignore into it. */
+function generate(ctx: string, options: RustDockerfileOptions): string {
+  const facts = CargoWorkspace.load(ctx).facts;
+  const image = resolveImagePlan(options, facts, '.');
+  fs.writeFileSync(path.join(ctx, '.dockerignore'), `${image.dockerignorePatterns.join('\n')}\n`);
+  const project = new Project({ name: 'e2e', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
+  const plan = { workspace: facts, image, pipeline: {} } as unknown as BuildPlan;
+  return new RustDockerfile(project, plan).file.render();
+}
+
+function inspect(tag: string, format: string): string {
+  return execFileSync(DOCKER, ['image', 'inspect', '--format', format, tag], { encoding: 'utf8' }).trim();
+}
+
+function expectBuilt(r: BuildResult): void {
+  if (!r.ok) throw new Error(`build failed:\n${r.log.slice(-6000)}`);
+}
+
+/** The RUN steps of the builder stage, in order, with whether they were CACHED. */
+function builderRuns(log: string) {
+  return buildSteps(log).filter(s => /^\[builder \d+\/\d+\] RUN /.test(s.name));
+}
+
+const runtimes = (f: Fixture) => (f === APP
+  ? { skeleton: RuntimeBase.DISTROLESS_CC, cacheMounts: RuntimeBase.DEBIAN_SLIM, none: RuntimeBase.DEBIAN_SLIM }
+  : { skeleton: RuntimeBase.DEBIAN_SLIM, cacheMounts: RuntimeBase.DISTROLESS_CC, none: RuntimeBase.DISTROLESS_CC });
+
+/** runtimePackages: [] because apt-get cannot reach a mirror in these offline builds. */
+const offline = (runtime: RuntimeBase): RustDockerfileOptions => ({ runtime, runtimePackages: runtime === RuntimeBase.DEBIAN_SLIM ? [] : undefined });
+
+describeDocker('RustDockerfile real builds', () => {
+  const tags: string[] = [];
+  afterAll(() => tags.forEach(removeImage));
+  const newTag = (name: string) => {
+    const t = uniqueTag(name);
+    tags.push(t);
+    return t;
+  };
+
+  describe.each([APP, WORKSPACE])('$name', (f) => {
+    test('SKELETON: builds and runs as non-root; a source change recompiles only workspace crates; a version bump keeps the dependency layer; a README edit changes no layer', async () => {
+      // GIVEN a prepared copy of the fixture and the generated SKELETON Dockerfile
+      const runtime = runtimes(f).skeleton;
+      const ctx = prepareFixture(f.name, { inject: true });
+      const dockerfile = generate(ctx, { dependencyCaching: DependencyCaching.SKELETON, ...offline(runtime) });
+      const tag = newTag(`skeleton-${f.name}`);
+
+      // WHEN it is built (with an OCI build arg) THEN it runs and prints the fixture's line, as the fixed UID
+      const cold = await buildImage({ context: ctx, dockerfile, tag, buildArgs: { OCI_REVISION: 'abc123' } });
+      expectBuilt(cold);
+      const run = await runImage(tag);
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain(`${f.out} v1`);
+      expect(inspect(tag, '{{.Config.User}}')).toBe(runtime === RuntimeBase.DISTROLESS_CC ? '65532:65532' : '10001:10001');
+      const labels = JSON.parse(inspect(tag, '{{json .Config.Labels}}'));
+      expect(labels['org.opencontainers.image.revision']).toBe('abc123');
+      expect(labels['org.opencontainers.image.title']).toBe(f === APP ? 'docker-app' : 'server');
+
+      // WHEN one source line changes
+      replaceInFile(path.join(ctx, f.main), 'let marker = "v1"', 'let marker = "v2"');
+      const edit = await buildImage({ context: ctx, dockerfile, tag });
+      expectBuilt(edit);
+      // THEN the dependency layer is reused and only workspace crates are compiled
+      expect(builderRuns(edit.log)[0].cached).toBe(true);
+      const recompiled = compiledCrates(edit.log);
+      expect(recompiled.length).toBeGreaterThan(0);
+      expect(recompiled.every(c => f.own.includes(c))).toBe(true);
+      expect((await runImage(tag)).stdout).toContain(`${f.out} v2`);
+
+      // WHEN the user's crates get a new version (manifest + lock file)
+      for (const [file, search, replacement] of f.bump) replaceInFile(path.join(ctx, file), search, replacement);
+      const bump = await buildImage({ context: ctx, dockerfile, tag });
+      expectBuilt(bump);
+      // THEN the dependency build step is CACHED (the skeleton normalises own versions to 0.0.0)
+      const runs = builderRuns(bump.log);
+      expect(runs[0].name).toContain('cargo build');
+      expect(runs[0].cached).toBe(true);
+      expect(compiledCrates(bump.log).every(c => f.own.includes(c))).toBe(true);
+      expect((await runImage(tag)).stdout).toContain(`${f.out} v2`);
+
+      // WHEN only the README changes THEN the allow-list .dockerignore keeps it out: nothing rebuilds
+      fs.appendFileSync(path.join(ctx, 'README.md'), '\nmore docs\n');
+      const readme = await buildImage({ context: ctx, dockerfile, tag });
+      expectBuilt(readme);
+      expect(compiledCrates(readme.log)).toEqual([]);
+      expect(builderRuns(readme.log).every(s => s.cached)).toBe(true);
+    }, DOCKER_TEST_TIMEOUT);
+
+    test('CACHE_MOUNTS: builds and runs; a source change recompiles only workspace crates; an older-mtime source is not missed', async () => {
+      // GIVEN the generated CACHE_MOUNTS Dockerfile
+      const ctx = prepareFixture(f.name, { inject: true });
+      const dockerfile = generate(ctx, { dependencyCaching: DependencyCaching.CACHE_MOUNTS, ...offline(runtimes(f).cacheMounts) });
+      const tag = newTag(`mounts-${f.name}`);
+
+      // WHEN built THEN it runs
+      expectBuilt(await buildImage({ context: ctx, dockerfile, tag }));
+      expect((await runImage(tag)).stdout).toContain(`${f.out} v1`);
+
+      // WHEN a source line changes THEN the target/ cache mount keeps the dependencies compiled
+      replaceInFile(path.join(ctx, f.main), 'let marker = "v1"', 'let marker = "v2"');
+      const edit = await buildImage({ context: ctx, dockerfile, tag });
+      expectBuilt(edit);
+      const recompiled = compiledCrates(edit.log);
+      expect(recompiled.length).toBeGreaterThan(0);
+      expect(recompiled.every(c => f.own.includes(c))).toBe(true);
+      // and the binary was copied out of the mount before it was unmounted
+      expect((await runImage(tag)).stdout).toContain(`${f.out} v2`);
+
+      // WHEN the source goes back to v1 with an OLD mtime (a checkout, a restored file: older than
+      // the artifacts in the target/ mount) THEN the image still has the v1 code (mtime trap)
+      replaceInFile(path.join(ctx, f.main), 'let marker = "v2"', 'let marker = "v1"');
+      const old = new Date('2020-01-01T00:00:00Z');
+      fs.utimesSync(path.join(ctx, f.main), old, old);
+      expectBuilt(await buildImage({ context: ctx, dockerfile, tag }));
+      expect((await runImage(tag)).stdout).toContain(`${f.out} v1`);
+    }, DOCKER_TEST_TIMEOUT);
+
+    test('NONE: builds and runs', async () => {
+      // GIVEN the generated baseline Dockerfile
+      const ctx = prepareFixture(f.name, { inject: true });
+      const runtime = runtimes(f).none;
+      const dockerfile = generate(ctx, { dependencyCaching: DependencyCaching.NONE, ...offline(runtime) });
+      const tag = newTag(`none-${f.name}`);
+      // WHEN built THEN it runs as the non-root UID
+      expectBuilt(await buildImage({ context: ctx, dockerfile, tag }));
+      const run = await runImage(tag);
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain(`${f.out} v1`);
+      expect(inspect(tag, '{{.Config.User}}')).toMatch(/^(10001:10001|65532:65532)$/);
+    }, DOCKER_TEST_TIMEOUT);
+  });
+
+  test('cross-compilation (TARGETARCH=amd64): target from $TARGETARCH, cross linker env, binary from target/<triple>/release', async () => {
+    // GIVEN a cross-compiling SKELETON Dockerfile for the single crate
+    const ctx = prepareFixture(APP.name, { inject: true });
+    const dockerfile = generate(ctx, { dependencyCaching: DependencyCaching.SKELETON, crossCompile: true, runtime: RuntimeBase.DISTROLESS_CC });
+    expect(dockerfile).toContain('FROM --platform=$BUILDPLATFORM');
+    const tag = newTag('cross-docker-app');
+    // WHEN built for linux/amd64 on this amd64 engine (no cross apt packages needed)
+    const r = await buildImage({ context: ctx, dockerfile, tag, extraArgs: ['--platform', 'linux/amd64'] });
+    expectBuilt(r);
+    // THEN cargo built for the explicit triple and the image runs
+    expect(r.log).toMatch(/--target "\$\(cat \/rust-target\)"/);
+    expect((await runImage(tag)).stdout).toContain(`${APP.out} v1`);
+  }, DOCKER_TEST_TIMEOUT);
+});
