@@ -50,7 +50,14 @@ export function lintDockerfile(text: string, options: LintOptions = {}): string[
   const problems: string[] = [];
 
   // 1. dockerfile-utils diagnostics (errors + warnings)
-  for (const d of validate(text, {})) {
+  let diagnostics: ReturnType<typeof validate>;
+  try {
+    diagnostics = validate(text, {});
+  } catch (e) {
+    // e.g. dockerfile-ast's crash on a RUN continuation line starting with `\#` (valid for Docker)
+    return [`dockerfile-utils crashed (${(e as Error).message}): check the file by hand or with a real build`];
+  }
+  for (const d of diagnostics) {
     if (d.code !== undefined && IGNORED_CODES.has(Number(d.code))) continue;
     const severity = d.severity === 1 ? 'error' : 'warning';
     problems.push(`dockerfile-utils ${severity} (line ${d.range.start.line + 1}): ${d.message}`);
