@@ -65,7 +65,7 @@ export interface ImageE2eOptions {
    */
   readonly smokeArgs?: string[];
   /**
-   * Extra shell commands, each run after the image is built; `$IMAGE` is the image under test.
+   * Extra shell commands, each its own step after the image is built; `$IMAGE` is the image under test (no `${{ }}` expressions).
    * @default - none
    */
   readonly commands?: string[];
@@ -114,19 +114,19 @@ export interface ImageWorkflowOptions {
   readonly registry?: string;
 
   /**
-   * Secret holding the registry user name (not needed for ghcr.io).
+   * Secret holding the registry user name; required to push to a registry other than ghcr.io.
    * @default - `github.actor` for ghcr.io
    */
   readonly registryUsernameSecret?: string;
 
   /**
-   * Secret holding the registry password/token.
+   * Secret holding the registry password/token; required to push to a registry other than ghcr.io.
    * @default - `GITHUB_TOKEN` for ghcr.io
    */
   readonly registryPasswordSecret?: string;
 
   /**
-   * Target platforms, e.g. `["linux/amd64", "linux/arm64"]`.
+   * Target platforms: `linux/amd64` and/or `linux/arm64` (the two with GitHub-hosted runners and a Rust target mapping).
    * @default ["linux/amd64"]
    * @featured
    */
@@ -211,7 +211,7 @@ export interface ImageWorkflowOptions {
   readonly actionVersions?: { [action: string]: string };
 
   /**
-   * Add the drift-check job (`npx projen` then `git diff --exit-code`).
+   * Add a `drift` job to the image workflow: install (needs the committed lock file), `npx projen`, then `git diff --exit-code`.
    * @default true
    */
   readonly driftCheck?: boolean;
