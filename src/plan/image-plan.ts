@@ -158,7 +158,7 @@ const SIGNAL = /^(SIG[A-Z0-9+-]+|\d+)$/;
 const SECRET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const IMAGE_REF = new RegExp(
-  `^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+  `^(?:(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+(?::[0-9]+)?|[A-Za-z0-9-]+:[0-9]+|localhost)/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
 );
 
 /** Options the image plan reads: the Dockerfile and .dockerignore options, plus the workflow's platforms. */
@@ -345,8 +345,13 @@ function resolveBinaries(options: ImagePlanOptions, ws: CargoWorkspaceFacts): { 
     return { binaries: selected, packageName };
   }
 
-  // inferred
-  const candidates = options.packageName !== undefined ? ws.binaries.filter(b => b.packageName === options.packageName) : ws.binaries;
+  // inferred: among the binaries of `packageName`, else of the packages `cargo build` builds by default
+  // (`default-members`, else the root package), else of the whole workspace
+  const defaultPackages = ws.defaultMembers.length > 0 ? ws.defaultMembers : ws.rootPackage !== undefined ? [ws.rootPackage] : [];
+  const byDefault = ws.binaries.filter(b => defaultPackages.includes(b.packageName));
+  const candidates = options.packageName !== undefined
+    ? ws.binaries.filter(b => b.packageName === options.packageName)
+    : byDefault.length > 0 ? byDefault : ws.binaries;
   if (candidates.length === 0) {
     throw RustDockerError.forOption('packageName', `package ${showValue(options.packageName)} has no binary target`, `Choose a package with a binary (available binaries: ${available()})`);
   }

@@ -1,0 +1,339 @@
+import * as path from 'path';
+import { CargoWorkspace, CargoWorkspaceFacts } from '../../src/cargo/cargo-workspace';
+import {
+  DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc,
+} from '../../src/docker/rust-dockerfile-options';
+import { RustDockerError } from '../../src/errors';
+import { MultiArchStrategy } from '../../src/github/image-workflow-options';
+import { ImagePlanOptions, resolveImagePlan } from '../../src/plan/image-plan';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+const facts = (fixture: string): CargoWorkspaceFacts => CargoWorkspace.load(path.join(FIXTURES, fixture)).facts;
+const plan = (fixture: string, options: ImagePlanOptions = {}, contextDir = '.') => resolveImagePlan(options, facts(fixture), contextDir);
+
+/** Asserts a RustDockerError naming the option, whose message matches every pattern. */
+function expectError(fn: () => unknown, option: string, ...patterns: RegExp[]): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(RustDockerError);
+  const message = (error as Error).message;
+  expect(message).toContain(`option "${option}"`);
+  for (const p of patterns) expect(message).toMatch(p);
+  expect(message.charAt(0)).toBe(message.charAt(0).toLowerCase());
+}
+
+describe('defaults', () => {
+  test('a single crate: its binary, CARGO_CHEF, the rust-version image everywhere, debian-slim, non-root 10001', () => {
+    // WHEN the plan is resolved without options
+    const p = plan('single-crate');
+    // THEN everything is inferred
+    expect(p.binaries.map(b => b.name)).toEqual(['hello']);
+    expect(p.packageName).toBe('hello');
+    expect(p.isWorkspace).toBe(false);
+    expect(p.dependencyCaching).toBe(DependencyCaching.CARGO_CHEF);
+    expect(p.rustVersion).toBe('1.75');
+    expect(p.rustImage).toBe('rust:1.75-slim-bookworm');
+    expect(p.chefImage).toBe('lukemathwalker/cargo-chef:latest-rust-1.75');
+    expect(p.targetLibc).toBe(TargetLibc.GNU);
+    expect(p.crossCompile).toBe(false);
+    expect(p.explicitTarget).toBe(false);
+    expect(p.runtime).toBe(RuntimeBase.DEBIAN_SLIM);
+    expect(p.runtimeImage).toBe('debian:bookworm-slim');
+    expect(p.runtimePackages).toEqual(['ca-certificates']);
+    expect(p.user).toEqual({ uid: 10001, gid: 10001, create: true, name: 'app' });
+    expect(p.entrypoint).toEqual(['/usr/local/bin/hello']);
+    expect(p.cargoProfile).toBe('release');
+    expect(p.profileDir).toBe('release');
+    expect(p.syntax).toBe('docker/dockerfile:1');
+    expect(p.dockerfilePath).toBe('Dockerfile');
+    expect(p.dockerignore).toBe(true);
+    expect(p.dockerignorePath).toBe('.dockerignore');
+    expect(p.labels).toEqual({ 'org.opencontainers.image.title': 'hello' });
+    expect(Object.keys(p.labelBuildArgs).sort()).toEqual([
+      'org.opencontainers.image.created', 'org.opencontainers.image.revision', 'org.opencontainers.image.source', 'org.opencontainers.image.version',
+    ]);
+  });
+
+  test('the summary names binaries, Rust source, strategy, target and runtime', () => {
+    const summary = plan('toolchain-file').summary.join('\n');
+    expect(summary).toContain('Binaries: toolchained (src/main.rs) of package toolchained');
+    expect(summary).toContain('Rust: 1.95 (rust-toolchain.toml channel)');
+    expect(summary).toContain('Dependency caching: CARGO_CHEF');
+    expect(summary).toContain('Runtime: DEBIAN_SLIM (debian:bookworm-slim), user 10001:10001');
+    expect(summary).toContain('Cargo config: .cargo/config.toml');
+  });
+
+  test('a cargo dir: Dockerfile and .dockerignore live in the build context', () => {
+    const p = plan('single-crate', {}, 'services/api');
+    expect(p.dockerfilePath).toBe('services/api/Dockerfile');
+    expect(p.dockerignorePath).toBe('services/api/.dockerignore');
+  });
+
+  test('missing Cargo.lock is rejected (the build is --locked)', () => {
+    const f = { ...facts('single-crate'), lockFile: undefined };
+    expect(() => resolveImagePlan({}, f, '.')).toThrow(/Cargo.lock is missing.*cargo generate-lockfile/);
+  });
+});
+
+describe('rust version', () => {
+  test('rust-toolchain.toml channel wins over rust-version, and its files are copied', () => {
+    const p = plan('toolchain-file');
+    expect(p.rustVersion).toBe('1.95');
+    expect(p.toolchainFile).toBe('rust-toolchain.toml');
+    expect(p.cargoConfigFile).toBe('.cargo/config.toml');
+  });
+
+  test('a non-version channel uses rust:1 and lets rustup install the channel', () => {
+    const f = { ...facts('toolchain-file'), toolchainChannel: 'nightly-2025-01-01' };
+    const p = resolveImagePlan({}, f, '.');
+    expect(p.rustImage).toBe('rust:1-slim-bookworm');
+    expect(p.rustVersionSource).toContain('rustup installs "nightly-2025-01-01"');
+  });
+
+  test('no toolchain and no rust-version: "1"', () => {
+    expect(plan('renamed-bin').rustVersion).toBe('1');
+  });
+
+  test('option: versions and "stable" accepted, anything else rejected', () => {
+    expect(plan('single-crate', { rustVersion: '1.95.0' }).rustImage).toBe('rust:1.95.0-slim-bookworm');
+    expect(plan('single-crate', { rustVersion: 'stable' }).rustImage).toBe('rust:1-slim-bookworm');
+    expectError(() => plan('single-crate', { rustVersion: 'latest' }), 'rustVersion', /"latest" is not a Rust version/, /1\.95/);
+    expectError(() => plan('single-crate', { rustVersion: 'nightly' }), 'rustVersion', /rust-toolchain\.toml/);
+  });
+
+  test('rustImage with CARGO_CHEF installs cargo-chef into that image (same Rust everywhere)', () => {
+    const p = plan('single-crate', { rustImage: 'ghcr.io/acme/rust:1.95' });
+    expect(p.rustImage).toBe('ghcr.io/acme/rust:1.95');
+    expect(p.chefImage).toBeUndefined();
+    expect(p.installChef).toBe(true);
+  });
+
+  test('chefImage is rejected with another strategy; bad image references are rejected', () => {
+    expectError(() => plan('single-crate', { dependencyCaching: DependencyCaching.SKELETON, chefImage: 'x/chef:1' }), 'chefImage', /SKELETON/);
+    expectError(() => plan('single-crate', { rustImage: 'Rust Image' }), 'rustImage', /not an image reference/);
+    expectError(() => plan('single-crate', { chefImage: 'UPPER/case' }), 'chefImage', /not an image reference/);
+  });
+});
+
+describe('binaries and packages', () => {
+  test('default-run is inferred among several binaries', () => {
+    expect(plan('multi-bin').binaries.map(b => b.name)).toEqual(['multi']);
+  });
+
+  test('a renamed [[bin]] is found by its name', () => {
+    const p = plan('renamed-bin');
+    expect(p.binaries.map(b => b.name)).toEqual(['svc']);
+    expect(p.packageName).toBe('svc-core');
+    expect(p.entrypoint).toEqual(['/usr/local/bin/svc']);
+  });
+
+  test('a workspace with a root package ships the root package\'s binary', () => {
+    const p = plan('workspace-inheritance');
+    expect(p.binaries.map(b => b.name)).toEqual(['inherit-root']);
+    expect(p.isWorkspace).toBe(true);
+  });
+
+  test('ambiguous binaries: the error lists the choices', () => {
+    expectError(() => plan('glob-workspace'), 'binaries', /api, worker/, /Set "binaries"/);
+  });
+
+  test('explicit binaries select their package', () => {
+    const p = plan('glob-workspace', { binaries: ['worker'] });
+    expect(p.packageName).toBe('worker');
+    expect(p.isWorkspace).toBe(true);
+  });
+
+  test('packageName alone picks its only binary', () => {
+    expect(plan('glob-workspace', { packageName: 'api' }).binaries.map(b => b.name)).toEqual(['api']);
+  });
+
+  test('bad binary and package selections are rejected', () => {
+    expectError(() => plan('multi-bin', { binaries: ['nope'] }), 'binaries', /unknown binary "nope"/, /Available binaries: a, b, multi/);
+    expectError(() => plan('multi-bin', { binaries: [] }), 'binaries', /empty/);
+    expectError(() => plan('multi-bin', { binaries: ['b', 'b'] }), 'binaries', /listed twice/);
+    expectError(() => plan('glob-workspace', { binaries: ['api', 'worker'] }), 'binaries', /"worker" belongs to package "worker", not "api"/);
+    expectError(() => plan('glob-workspace', { binaries: ['api'], packageName: 'worker' }), 'binaries', /belongs to package "api"/);
+    expectError(() => plan('glob-workspace', { packageName: 'common' }), 'packageName', /no binary target/);
+    expectError(() => plan('glob-workspace', { packageName: 'nope' }), 'packageName', /unknown package "nope"/, /api, common, worker/);
+  });
+
+  test('a binary with required-features needs them enabled', () => {
+    expectError(() => plan('multi-bin', { binaries: ['a'] }), 'features', /"a" requires the features extra/, /Add "extra"/);
+    expect(plan('multi-bin', { binaries: ['a'], features: ['extra'] }).features).toEqual(['extra']);
+    expect(plan('multi-bin', { binaries: ['a'], allFeatures: true }).allFeatures).toBe(true);
+  });
+
+  test('features: unknown names, allFeatures combinations and bad profiles are rejected', () => {
+    expectError(() => plan('multi-bin', { features: ['nope'] }), 'features', /no feature "nope"/, /Available features: default, extra/);
+    expect(plan('multi-bin', { features: ['serde/derive'] }).features).toEqual(['serde/derive']);
+    expectError(() => plan('multi-bin', { allFeatures: true, features: ['extra'] }), 'allFeatures', /cannot be combined/);
+    expectError(() => plan('multi-bin', { allFeatures: true, noDefaultFeatures: true }), 'allFeatures', /noDefaultFeatures/);
+    expectError(() => plan('multi-bin', { cargoProfile: 'rel ease' }), 'cargoProfile', /not a profile name/);
+    expect(plan('multi-bin', { cargoProfile: 'dev' }).profileDir).toBe('debug');
+    expect(plan('multi-bin', { cargoProfile: 'dist' }).profileDir).toBe('dist');
+  });
+});
+
+describe('runtime, libc and cross-compilation', () => {
+  test.each([RuntimeBase.SCRATCH, RuntimeBase.DISTROLESS_STATIC, RuntimeBase.ALPINE])('%s picks MUSL automatically and rejects GNU', (runtime) => {
+    expect(plan('single-crate', { runtime }).targetLibc).toBe(TargetLibc.MUSL);
+    expect(plan('single-crate', { runtime }).buildPackages).toContain('musl-tools');
+    expect(plan('single-crate', { runtime }).explicitTarget).toBe(true);
+    expectError(() => plan('single-crate', { runtime, targetLibc: TargetLibc.GNU }), 'targetLibc', /GNU builds a glibc binary/, /MUSL/);
+  });
+
+  test('MUSL runs on glibc runtimes too', () => {
+    expect(plan('single-crate', { targetLibc: TargetLibc.MUSL, runtime: RuntimeBase.DISTROLESS_CC }).targetLibc).toBe(TargetLibc.MUSL);
+  });
+
+  test('runtimeImage implies CUSTOM; CUSTOM needs it; it conflicts with other runtimes', () => {
+    const p = plan('single-crate', { runtimeImage: 'ubuntu:24.04' });
+    expect(p.runtime).toBe(RuntimeBase.CUSTOM);
+    expect(p.runtimeImage).toBe('ubuntu:24.04');
+    expect(p.runtimePackages).toEqual([]);
+    expect(p.user).toEqual({ uid: 10001, gid: 10001, create: false, name: 'app' });
+    expectError(() => plan('single-crate', { runtime: RuntimeBase.CUSTOM }), 'runtime', /CUSTOM needs an image/, /runtimeImage/);
+    expectError(() => plan('single-crate', { runtime: RuntimeBase.DISTROLESS_CC, runtimeImage: 'ubuntu:24.04' }), 'runtimeImage', /DISTROLESS_CC/);
+  });
+
+  test('distroless runs as 65532 and has no package manager', () => {
+    const p = plan('single-crate', { runtime: RuntimeBase.DISTROLESS_CC });
+    expect(p.user).toEqual({ uid: 65532, gid: 65532, create: false, name: 'app' });
+    expect(p.runtimePackages).toEqual([]);
+    expectError(() => plan('single-crate', { runtime: RuntimeBase.DISTROLESS_CC, runtimePackages: ['curl'] }), 'runtimePackages', /no package manager/);
+    expectError(() => plan('single-crate', { runtime: RuntimeBase.SCRATCH, runtimePackages: ['curl'] }), 'runtimePackages', /SCRATCH/);
+  });
+
+  test('runAsRoot drops the user; uid validation', () => {
+    expect(plan('single-crate', { runAsRoot: true }).user).toBeUndefined();
+    expect(plan('single-crate', { uid: 1234 }).user?.uid).toBe(1234);
+    expectError(() => plan('single-crate', { runAsRoot: true, uid: 5 }), 'uid', /runAsRoot/);
+    expectError(() => plan('single-crate', { uid: 0 }), 'uid', /not a non-root UID/, /runAsRoot/);
+    expectError(() => plan('single-crate', { uid: 1.5 }), 'uid', /1\.5/);
+  });
+
+  test('crossCompile: from the option or the CROSS_COMPILE multi-arch strategy; only amd64/arm64', () => {
+    expect(plan('single-crate', { crossCompile: true }).explicitTarget).toBe(true);
+    expect(plan('single-crate', { multiArchStrategy: MultiArchStrategy.CROSS_COMPILE }).crossCompile).toBe(true);
+    expect(plan('single-crate', { multiArchStrategy: MultiArchStrategy.NATIVE_RUNNERS }).crossCompile).toBe(false);
+    expect(plan('single-crate', { crossCompile: true, platforms: ['linux/amd64', 'linux/arm64'] }).crossCompile).toBe(true);
+    expectError(() => plan('single-crate', { crossCompile: true, platforms: ['linux/s390x'] }), 'platforms', /linux\/s390x/, /crossCompile/);
+  });
+
+  test('MUSL + CARGO_CHEF + cross is accepted (cargo-chef cooks with --target)', () => {
+    const p = plan('single-crate', { runtime: RuntimeBase.SCRATCH, crossCompile: true });
+    expect([p.dependencyCaching, p.targetLibc, p.crossCompile]).toEqual([DependencyCaching.CARGO_CHEF, TargetLibc.MUSL, true]);
+  });
+});
+
+describe('image digests', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  test('pins the images it names', () => {
+    const p = plan('single-crate', { imageDigests: { 'rust:1.75-slim-bookworm': digest, 'debian:bookworm-slim': digest } });
+    expect(p.rustImage).toBe(`rust:1.75-slim-bookworm@${digest}`);
+    expect(p.runtimeImage).toBe(`debian:bookworm-slim@${digest}`);
+    expect(p.chefImage).toBe('lukemathwalker/cargo-chef:latest-rust-1.75');
+  });
+
+  test('bad digests and unknown images are rejected', () => {
+    expectError(() => plan('single-crate', { imageDigests: { 'debian:bookworm-slim': 'sha256:abc' } }), 'imageDigests.debian:bookworm-slim', /not a digest/, /64/);
+    expectError(() => plan('single-crate', { imageDigests: { 'alpine:3': digest } }), 'imageDigests.alpine:3', /not an image of this Dockerfile/, /debian:bookworm-slim/);
+  });
+});
+
+describe('runtime settings', () => {
+  test('ports, env, labels, healthcheck, entrypoint and cmd are validated', () => {
+    expectError(() => plan('single-crate', { ports: [0] }), 'ports', /0 is not a port/);
+    expectError(() => plan('single-crate', { ports: [70000] }), 'ports', /70000/);
+    expectError(() => plan('single-crate', { env: { '1BAD': 'x' } }), 'env.1BAD', /not a variable name/);
+    expectError(() => plan('single-crate', { env: { GOOD: 'a\nb' } }), 'env.GOOD', /line break/);
+    expectError(() => plan('single-crate', { labels: { 'bad key': 'x' } }), 'labels.bad key', /not a label key/);
+    expectError(() => plan('single-crate', { entrypoint: [] }), 'entrypoint', /empty/);
+    expectError(() => plan('single-crate', { healthcheck: { command: [] } }), 'healthcheck.command', /empty/);
+    expectError(() => plan('single-crate', { healthcheck: { command: ['x'], retries: 0 } }), 'healthcheck.retries', />= 1/);
+    expectError(() => plan('single-crate', { stopSignal: 'KILL ME' }), 'stopSignal', /not a signal/);
+    expectError(() => plan('single-crate', { workdir: 'app' }), 'workdir', /absolute/);
+    expectError(() => plan('single-crate', { buildPackages: ['libssl-dev; rm -rf /'] }), 'buildPackages', /not a package name/);
+  });
+
+  test('accepted values are kept (env sorted, ports deduplicated, user labels beside the title)', () => {
+    const p = plan('single-crate', {
+      ports: [8080, 8080, 9090], env: { RUST_LOG: 'info', A: '1' }, labels: { 'org.example.team': 'core' }, cmd: ['serve'],
+    });
+    expect(p.ports).toEqual([8080, 9090]);
+    expect(Object.keys(p.env)).toEqual(['A', 'RUST_LOG']);
+    expect(p.labels['org.example.team']).toBe('core');
+    expect(p.cmd).toEqual(['serve']);
+  });
+
+  test('a user label overrides the build-arg driven OCI label', () => {
+    const p = plan('single-crate', { labels: { 'org.opencontainers.image.source': 'https://example.com/repo' } });
+    expect(p.labels['org.opencontainers.image.source']).toBe('https://example.com/repo');
+    expect(p.labelBuildArgs['org.opencontainers.image.source']).toBeUndefined();
+  });
+
+  test('build secrets: ids and env names validated, duplicates rejected', () => {
+    expect(plan('single-crate', { buildSecrets: [{ id: 'cargo_token', env: 'CARGO_REGISTRY_TOKEN' }] }).buildSecrets).toHaveLength(1);
+    expectError(() => plan('single-crate', { buildSecrets: [{ id: 'a b' }] }), 'buildSecrets', /not a secret id/);
+    expectError(() => plan('single-crate', { buildSecrets: [{ id: 'a' }, { id: 'a' }] }), 'buildSecrets', /listed twice/);
+    expectError(() => plan('single-crate', { buildSecrets: [{ id: 'a', env: 'no-dash' }] }), 'buildSecrets.a.env', /not a variable name/);
+  });
+
+  test('dockerfileSyntax: "" omits it, junk is rejected; dockerfilePath must stay inside', () => {
+    expect(plan('single-crate', { dockerfileSyntax: '' }).syntax).toBe('');
+    expectError(() => plan('single-crate', { dockerfileSyntax: 'docker/dockerfile:1 x' }), 'dockerfileSyntax', /frontend image/);
+    expectError(() => plan('single-crate', { dockerfilePath: '../Dockerfile' }), 'dockerfilePath', /inside the project/);
+    expect(plan('single-crate', { dockerfilePath: 'docker/Dockerfile' }).dockerfilePath).toBe('docker/Dockerfile');
+  });
+});
+
+describe('.dockerignore', () => {
+  test('allow-list of a workspace: manifests, lock file, each member\'s src and build script', () => {
+    const p = plan('glob-workspace', { binaries: ['api'] });
+    expect(p.dockerignoreMode).toBe(DockerIgnoreMode.ALLOW_LIST);
+    expect(p.dockerignorePatterns).toEqual([
+      '*',
+      '!Cargo.toml', '!Cargo.lock',
+      '!crates/api/Cargo.toml', '!crates/api/src',
+      '!crates/common/Cargo.toml', '!crates/common/src',
+      '!crates/worker/Cargo.toml', '!crates/worker/src', '!crates/worker/build.rs',
+    ]);
+  });
+
+  test('allow-list includes toolchain file, cargo config and vendored sources', () => {
+    expect(plan('toolchain-file').dockerignorePatterns).toEqual(expect.arrayContaining(['!rust-toolchain.toml', '!.cargo/config.toml']));
+    expect(plan('vendored').dockerignorePatterns).toEqual(expect.arrayContaining(['!.cargo/config.toml', '!vendor']));
+  });
+
+  test('explicit targets outside src/ are allowed (cargo must find them to load the manifest)', () => {
+    const f = facts('single-crate');
+    const pkg = { ...f.packages[0], otherTargets: [{ kind: 'bench', name: 'speed', path: 'benches/speed.rs', explicit: true }] };
+    const p = resolveImagePlan({}, { ...f, packages: [pkg] }, '.');
+    expect(p.dockerignorePatterns).toContain('!benches');
+  });
+
+  test('user allow entries come after the computed ones, deny entries last', () => {
+    const p = plan('single-crate', { dockerignoreAllow: ['migrations'], dockerignoreDeny: ['src/fixtures'] });
+    expect(p.dockerignorePatterns.slice(-2)).toEqual(['!migrations', 'src/fixtures']);
+    expectError(() => plan('single-crate', { dockerignoreAllow: ['!x'] }), 'dockerignoreAllow', /without "!"/);
+  });
+
+  test('deny-list mode: conservative junk list, Dockerfile and .dockerignore, then user entries; Markdown stays', () => {
+    const p = plan('single-crate', { dockerignoreMode: DockerIgnoreMode.DENY_LIST, dockerignoreDeny: ['docs'], dockerignoreAllow: ['docs/schema.json'] });
+    expect(p.dockerignorePatterns).toEqual(['.git', '.github', '.projen', 'node_modules', 'target', '**/target', '.dockerignore', 'Dockerfile', 'docs', '!docs/schema.json']);
+    expect(p.dockerignorePatterns.some(x => x.includes('.md'))).toBe(false);
+  });
+
+  test('dockerignore: false is carried to the plan', () => {
+    expect(plan('single-crate', { dockerignore: false }).dockerignore).toBe(false);
+  });
+});
+
+test('invalid enum values are rejected with the valid names', () => {
+  expectError(() => plan('single-crate', { dependencyCaching: 'fast' as DependencyCaching }), 'dependencyCaching', /"fast"/, /CARGO_CHEF, SKELETON, CACHE_MOUNTS, NONE/);
+  expectError(() => plan('single-crate', { runtime: 'ubuntu' as RuntimeBase }), 'runtime', /DEBIAN_SLIM/);
+});
