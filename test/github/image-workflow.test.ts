@@ -1,3 +1,7 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { github } from 'projen';
 import { steps, stepIndex, synthWorkflow } from './workflow-fixture';
 import { DependencyCaching } from '../../src/docker/rust-dockerfile-options';
@@ -347,5 +351,57 @@ describe('lintWorkflow (the oracle itself)', () => {
     expect(findings.some(f => f.startsWith('actionlint'))).toBe(true);
     expect(findings.some(f => f.startsWith('shellcheck'))).toBe(true);
     expect((await lintWorkflow('on: push\njobs: {}\n', 'empty.yml')).some(f => f.startsWith('action-validator'))).toBe(true);
+  });
+});
+
+describe('run: scripts of the multi-arch jobs behave (fake docker, real bash and jq)', () => {
+  const hasJq = spawnSync('jq', ['--version']).status === 0;
+  const s = synthWorkflow({ platforms: BOTH });
+
+  function fakeEnv() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-'));
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'docker'), [
+      '#!/bin/bash',
+      `printf '%s' docker >> "${dir}/calls"; for a in "$@"; do printf ' <%s>' "$a" >> "${dir}/calls"; done; echo >> "${dir}/calls"`,
+      'if [ "$3" = inspect ] && [ "$5" = --format ]; then echo \'{"digest":"sha256:feed"}\'; fi',
+    ].join('\n'), { mode: 0o755 });
+    const output = path.join(dir, 'github_output');
+    fs.writeFileSync(output, '');
+    return { dir, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, RUNNER_TEMP: dir, GITHUB_OUTPUT: output } as { [k: string]: string }, calls: () => fs.readFileSync(path.join(dir, 'calls'), 'utf-8').trim().split('\n') };
+  }
+
+  test('the image name step lower-cases the repository', () => {
+    const f = fakeEnv();
+    const r = spawnSync('bash', ['-e', '-c', steps(s.yaml, 'image')[1].run], { env: { ...f.env, IMAGE_REPOSITORY: 'ghcr.io/Acme/My-Repo' }, encoding: 'utf-8' });
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(f.env.GITHUB_OUTPUT, 'utf-8')).toBe('name=ghcr.io/acme/my-repo\n');
+  });
+
+  (hasJq ? test : test.skip)('export digest + merge: one manifest list with every tag and every platform digest', () => {
+    // GIVEN two matrix jobs exporting their digests
+    const f = fakeEnv();
+    const exportDigest = steps(s.yaml, 'image').find((x: any) => x.id === 'digest').run;
+    for (const digest of ['sha256:aaa', 'sha256:bbb']) {
+      expect(spawnSync('bash', ['-e', '-c', exportDigest], { env: { ...f.env, DIGEST: digest } }).status).toBe(0);
+    }
+    // WHEN the merge script runs with metadata-action's JSON
+    const merge = s.yaml.jobs.merge.steps.find((x: any) => x.id === 'manifest').run;
+    const r = spawnSync('bash', ['-e', '-c', merge], {
+      env: {
+        ...f.env,
+        IMAGE_NAME: 'ghcr.io/acme/api',
+        VERSION: 'main',
+        DOCKER_METADATA_OUTPUT_JSON: JSON.stringify({ tags: ['ghcr.io/acme/api:main', 'ghcr.io/acme/api:sha-123'] }),
+      },
+      encoding: 'utf-8',
+    });
+    // THEN imagetools creates the list from both digests with both tags, and the list digest is an output
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(f.calls()[0]).toBe('docker <buildx> <imagetools> <create> <--tag> <ghcr.io/acme/api:main> <--tag> <ghcr.io/acme/api:sha-123> <ghcr.io/acme/api@sha256:aaa> <ghcr.io/acme/api@sha256:bbb>');
+    expect(f.calls()[1]).toBe('docker <buildx> <imagetools> <inspect> <ghcr.io/acme/api:main> <--format> <{{json .Manifest}}>');
+    expect(fs.readFileSync(f.env.GITHUB_OUTPUT, 'utf-8')).toBe('digest=sha256:feed\n');
   });
 });
