@@ -408,12 +408,13 @@ function resolveCacheScope(imageName: string | undefined, projectName: string): 
   return sanitizeName(base) || 'image';
 }
 
+/** A valid image name component / cache scope: lower-case alphanumerics joined by single dashes. */
 function sanitizeName(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '');
+  return value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
 function resolveLocalTag(projectName: string): string {
-  const name = sanitizeName(projectName).replace(/^[._-]+/, '') || 'image';
+  const name = sanitizeName(projectName) || 'image';
   return `${name}:local`;
 }
 

@@ -255,6 +255,19 @@ describe('E2E validation', () => {
   });
 });
 
+test('any project name gives a valid local tag and cache scope', () => {
+  // GIVEN arbitrary project names (npm scopes, spaces, unicode, dots)
+  const image = resolveImagePlan({}, facts, '.');
+  fc.assert(fc.property(fc.string(), (name) => {
+    // WHEN resolved
+    const p = resolvePipelinePlan({}, image, name);
+    // THEN the tag is a valid docker reference and the scope a plain name
+    expect(p.localTag).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*:local$/);
+    expect(p.cacheScope).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  }), { seed: 7, numRuns: 200 });
+  expect(resolvePipelinePlan({}, image, '@acme/My..Service_x').localTag).toBe('acme-my-service-x:local');
+});
+
 describe('shellQuote', () => {
   test('safe words stay bare, others are single-quoted', () => {
     expect(shellQuote('--version')).toBe('--version');
