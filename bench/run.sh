@@ -37,7 +37,7 @@ REPO_ROOT=$(cd "$BENCH/.." && pwd)
 . "$REPO_ROOT/scripts/docker-offline-lib.sh"
 export PATH=$HOME/.cargo/bin:$PATH
 WORK=${BENCH_WORK:-$BENCH/.work}
-BUILD_LOCK=${DOCKER_BUILD_LOCK:-${TMPDIR:-/tmp}/projen-rust-docker.build.lock}
+BUILD_LOCK=${DOCKER_BUILD_LOCK:-/tmp/projen-rust-docker.docker.lock}   # same lock as the jest tests
 
 baselines=naive,docker-init,cargo-chef-readme
 project=""; bin=""; run_args=__default__; scenarios=cold,nochange,source,dep,readme; modes=local,ephemeral

@@ -60,7 +60,8 @@ export const FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures');
 /** A generous per-test timeout for tests that build images (cold builds + waiting for the build lock). */
 export const DOCKER_TEST_TIMEOUT = 20 * 60_000;
 /** Lock file serialising docker builds across jest workers and processes. */
-export const BUILD_LOCK = process.env.DOCKER_BUILD_LOCK ?? path.join(os.tmpdir(), 'projen-rust-docker.build.lock');
+// same file as test/docker/*.test.ts's own DOCKER_LOCK, so every build in the suite is serialised
+export const BUILD_LOCK = process.env.DOCKER_BUILD_LOCK ?? '/tmp/projen-rust-docker.docker.lock';
 
 // Debian's docker.io client (20.10) drives the engine's built-in BuildKit; a newer client on the
 // PATH (e.g. /usr/local/bin/docker 28) insists on buildx, which is not installed here.
@@ -68,6 +69,22 @@ const DOCKER = process.env.DOCKER ?? (fs.existsSync('/usr/bin/docker') ? '/usr/b
 const DOCKER_ENV = { ...process.env, DOCKER_BUILDKIT: '1', BUILDKIT_PROGRESS: 'plain' };
 
 let availability: { ok: boolean; reason?: string } | undefined;
+
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/**
+ * Removes the temp dirs this process created (fixture copies, written Dockerfiles). Runs
+ * automatically after each test file that imports this module; KEEP_DOCKER_TEST_DIRS=1 keeps them.
+ */
+export function cleanupTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+if (typeof afterAll === 'function' && process.env.KEEP_DOCKER_TEST_DIRS !== '1') afterAll(cleanupTempDirs);
 
 /** Whether a Docker engine is reachable (`docker info`), cached for the process. */
 export function dockerAvailable(): boolean {
@@ -141,12 +158,13 @@ export interface PrepareFixtureOptions {
 
 /**
  * Copies a Rust project (a fixture name under test/fixtures, or a path) to a temp dir and vendors
- * its dependencies (scripts/prepare-rust-fixture.sh). Returns the copy's path.
+ * its dependencies (scripts/prepare-rust-fixture.sh). Returns the copy's path (removed after the
+ * test file, see cleanupTempDirs).
  */
 export function prepareFixture(fixture: string, options: PrepareFixtureOptions = {}): string {
   const src = fs.existsSync(fixture) ? path.resolve(fixture) : path.join(FIXTURES_DIR, fixture);
   if (!fs.existsSync(path.join(src, 'Cargo.toml'))) throw new Error(`not a Rust project: ${src}`);
-  const dest = options.dest ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), `prd-${path.basename(src)}-`)), 'project');
+  const dest = options.dest ?? path.join(tempDir(`prd-${path.basename(src)}-`), 'project');
   const args = [path.join(REPO_ROOT, 'scripts', 'prepare-rust-fixture.sh')];
   if (options.inject) args.push('--inject');
   args.push(src, dest, ...(options.debianPackages ?? []));
@@ -218,7 +236,7 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildResult> 
   const offlineDir = path.join(opts.context, '.offline-cargo');
   const inject = opts.injectOfflineCrates ?? fs.existsSync(offlineDir);
   if (inject) allowInDockerignore(opts.context, '.offline-cargo');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prd-dockerfile-'));
+  const dir = tempDir('prd-dockerfile-');
   const dockerfilePath = path.join(dir, 'Dockerfile');
   fs.writeFileSync(dockerfilePath, offlineDockerfile(text, inject));
 
