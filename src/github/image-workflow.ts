@@ -279,6 +279,7 @@ function imageJob(plan: BuildPlan, nativeMatrix: boolean): Job {
   const emulated = p.platforms.filter(x => x.platform !== p.nativePlatform.platform);
   const needsQemu = !nativeMatrix && emulated.length > 0;
   const inputs = buildInputs(plan);
+  const loginEarly = p.push && p.cacheBackend === CacheBackend.REGISTRY;
 
   const steps: JobStep[] = [
     { id: 'checkout', name: 'Checkout', uses: p.actions['actions/checkout'].uses, with: { 'persist-credentials': false } },
@@ -293,6 +294,9 @@ function imageJob(plan: BuildPlan, nativeMatrix: boolean): Job {
     { id: 'buildx', name: 'Set up Docker Buildx', uses: p.actions['docker/setup-buildx-action'].uses },
     metadataStep(p),
     ...cacheMountSteps(p, pf.loadKey),
+    // a registry cache of a private image can only be read logged in; otherwise log in after the
+    // E2E steps, so the commands under test never run with registry credentials
+    ...(loginEarly ? [loginStep(p)] : []),
     {
       id: 'build',
       name: 'Build and load for testing',
@@ -313,7 +317,7 @@ function imageJob(plan: BuildPlan, nativeMatrix: boolean): Job {
   ];
 
   if (p.push) {
-    steps.push(loginStep(p));
+    if (!loginEarly) steps.push(loginStep(p));
     const pushFromKeys = pf.pushKey === pf.loadKey ? [pf.loadKey] : [pf.loadKey, pf.pushKey];
     // GHA: the load build exported this platform's cache; a multi-platform push exports its own scope
     const pushCacheTo = p.cacheBackend === CacheBackend.REGISTRY || pf.pushKey !== pf.loadKey ? cacheTo(p, pf.pushKey) : undefined;

@@ -405,3 +405,18 @@ describe('run: scripts of the multi-arch jobs behave (fake docker, real bash and
     expect(fs.readFileSync(f.env.GITHUB_OUTPUT, 'utf-8')).toBe('digest=sha256:feed\n');
   });
 });
+
+describe('login placement', () => {
+  test('GHA cache: login comes after the E2E steps, so the commands under test have no registry credentials', () => {
+    const ids = steps(synthWorkflow({ e2e: { commands: ['true'] } }).yaml, 'image').map((x: any) => x.id);
+    expect(ids.indexOf('login')).toBeGreaterThan(ids.indexOf('e2e_2'));
+  });
+
+  test('REGISTRY cache: login (not on pull requests) comes before the load build, which reads the cache', () => {
+    const s = synthWorkflow({ cacheBackend: CacheBackend.REGISTRY });
+    const image = steps(s.yaml, 'image');
+    const ids = image.map((x: any) => x.id);
+    expect(ids).toEqual(['checkout', 'image', 'buildx', 'meta', 'login', 'build', 'e2e_1', 'push']);
+    expect(image[ids.indexOf('login')].if).toBe(NOT_PR);
+  });
+});

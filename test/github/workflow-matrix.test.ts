@@ -87,8 +87,12 @@ describe('every accepted option combination', () => {
       }
       const image = jobs.image.steps.map((x: any) => x.id);
       const e2e = image.filter((id: string) => id.startsWith('e2e_'));
-      const order = [image.indexOf('build'), ...e2e.map((id: string) => image.indexOf(id)), ...(image.includes('push') ? [image.indexOf('login'), image.indexOf('push')] : [])];
-      if (order.some((v: number, i: number) => v < 0 || (i > 0 && v <= order[i - 1]))) failures.push(`${combo.name}: order is not build → E2E → login → push: ${image.join(',')}`);
+      const order = [image.indexOf('build'), ...e2e.map((id: string) => image.indexOf(id)), ...(image.includes('push') ? [image.indexOf('push')] : [])];
+      if (order.some((v: number, i: number) => v < 0 || (i > 0 && v <= order[i - 1]))) failures.push(`${combo.name}: order is not build → E2E → push: ${image.join(',')}`);
+      if (image.includes('push') && !(image.indexOf('login') >= 0 && image.indexOf('login') < image.indexOf('push'))) failures.push(`${combo.name}: no login before push`);
+      // login after the E2E steps (commands under test run without registry credentials), except for a registry cache
+      const loginAfterE2e = image.indexOf('login') > Math.max(...e2e.map((id: string) => image.indexOf(id)));
+      if (image.includes('login') && loginAfterE2e !== (combo.options.cacheBackend !== CacheBackend.REGISTRY)) failures.push(`${combo.name}: login position`);
       for (const { where, run } of runScripts(s.yaml)) {
         if (run.includes('${{')) failures.push(`${combo.name}: expression inside run: at ${where}`);
       }
