@@ -167,3 +167,43 @@ describe('errors name the option, the value and the fix', () => {
       .toThrow(/the value comes from preset "acme"/);
   });
 });
+
+describe('projen plumbing in an existing Rust repo', () => {
+  test('the repo\'s own .gitignore entries are kept in the managed .gitignore', () => {
+    // GIVEN a Rust repo with its own .gitignore
+    const outdir = fixtureOutdir('single-crate');
+    writeFiles(outdir, { '.gitignore': '# build output\n/target\n*.log\n!keep.log\n' });
+    // WHEN the project synthesizes
+    const out = Testing.synth(project('single-crate', {}, outdir));
+    // THEN every pattern survives
+    for (const p of ['/target', '*.log', '!keep.log']) {
+      expect(out['.gitignore'].split('\n')).toContain(p);
+    }
+  });
+
+  test('an unmanaged package.json stops synthesis', () => {
+    const outdir = fixtureOutdir('single-crate');
+    writeFiles(outdir, { 'package.json': '{"name":"mine","scripts":{"x":"y"}}' });
+    expect(() => project('single-crate', {}, outdir)).toThrow(/option "adoptExistingFiles": "package.json" already exists/);
+  });
+
+  test('a local tarball dev dependency (projen new --from ./x.tgz) becomes name@file:path', () => {
+    // GIVEN a folder spec of a package
+    const outdir = fixtureOutdir('single-crate');
+    writeFiles(outdir, { 'pkg/package.json': '{"name":"@acme/projen-rust-service","version":"1.0.0"}' });
+    // WHEN used as a dev dependency
+    const out = Testing.synth(project('single-crate', { devDeps: ['./pkg'] }, outdir));
+    // THEN package.json names the package, pointing at the folder
+    expect(out['package.json'].devDependencies['@acme/projen-rust-service']).toBe(`file:${path.join(outdir, 'pkg')}`);
+  });
+});
+
+test('a package.json holding only dependencies (left by npm install) has them carried over', () => {
+  // GIVEN a package.json with only devDependencies
+  const outdir = fixtureOutdir('single-crate');
+  writeFiles(outdir, { 'package.json': '{"devDependencies":{"prettier":"^3.0.0","projen":"^0.103.0"}}' });
+  // WHEN the project synthesizes
+  const out = Testing.synth(project('single-crate', {}, outdir));
+  // THEN its dependencies survive, the project's own pins win
+  expect(out['package.json'].devDependencies).toMatchObject({ prettier: '^3.0.0', projen: '^0.103.25' });
+});
