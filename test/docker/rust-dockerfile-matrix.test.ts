@@ -1,0 +1,191 @@
+/**
+ * Every DependencyCaching × RuntimeBase × TargetLibc × crossCompile × single/workspace combination:
+ * accepted ones render a Dockerfile that passes lintDockerfile (dockerfile-utils, stage references,
+ * exec-form JSON, shellcheck on every RUN) and has the structure its strategy promises; rejected
+ * ones fail at plan time with an error naming the option, the value and the fix.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Project } from 'projen';
+import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
+import { RustDockerfile } from '../../src/docker/rust-dockerfile';
+import { DependencyCaching, RuntimeBase, TargetLibc } from '../../src/docker/rust-dockerfile-options';
+import { BuildPlan } from '../../src/plan/build-plan';
+import { ImagePlanOptions, resolveImagePlan } from '../../src/plan/image-plan';
+import { lintDockerfile } from '../util/dockerfile-lint';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+/** single: a crate with rust-toolchain.toml + .cargo/config.toml; workspace: one binary of a 3-member glob workspace with a build script. */
+const SHAPES = {
+  single: { fixture: 'toolchain-file', options: {} as ImagePlanOptions, bin: 'toolchained', rustImage: 'rust:1.95-slim-bookworm' },
+  workspace: { fixture: 'glob-workspace', options: { binaries: ['worker'] } as ImagePlanOptions, bin: 'worker', rustImage: 'rust:1-slim-bookworm' },
+};
+const FACTS = {
+  single: CargoWorkspace.load(path.join(FIXTURES, SHAPES.single.fixture)).facts,
+  workspace: CargoWorkspace.load(path.join(FIXTURES, SHAPES.workspace.fixture)).facts,
+};
+
+const STATIC_ONLY = [RuntimeBase.SCRATCH, RuntimeBase.DISTROLESS_STATIC, RuntimeBase.ALPINE];
+const RUNTIME_FROM: { [r: string]: string } = {
+  [RuntimeBase.DEBIAN_SLIM]: 'debian:bookworm-slim',
+  [RuntimeBase.DISTROLESS_CC]: 'gcr.io/distroless/cc-debian12',
+  [RuntimeBase.DISTROLESS_STATIC]: 'gcr.io/distroless/static-debian12',
+  [RuntimeBase.SCRATCH]: 'scratch',
+  [RuntimeBase.ALPINE]: 'alpine:3',
+  [RuntimeBase.CUSTOM]: 'ubuntu:24.04',
+};
+const STAGES: { [s: string]: string[] } = {
+  [DependencyCaching.CARGO_CHEF]: ['chef', 'planner', 'builder', 'runtime'],
+  [DependencyCaching.SKELETON]: ['base', 'skeleton', 'builder', 'runtime'],
+  [DependencyCaching.CACHE_MOUNTS]: ['builder', 'runtime'],
+  [DependencyCaching.NONE]: ['builder', 'runtime'],
+};
+
+interface Combo {
+  readonly caching: DependencyCaching;
+  readonly runtime: RuntimeBase;
+  readonly libc: TargetLibc;
+  readonly cross: boolean;
+  readonly shape: 'single' | 'workspace';
+}
+
+const combos: Combo[] = [];
+for (const caching of Object.values(DependencyCaching)) {
+  for (const runtime of Object.values(RuntimeBase)) {
+    for (const libc of Object.values(TargetLibc)) {
+      for (const cross of [false, true]) {
+        for (const shape of ['single', 'workspace'] as const) combos.push({ caching, runtime, libc, cross, shape });
+      }
+    }
+  }
+}
+const name = (c: Combo) => `${c.caching} × ${c.runtime} × ${c.libc}${c.cross ? ' × cross' : ''} × ${c.shape}`;
+const rejected = combos.filter(c => c.libc === TargetLibc.GNU && STATIC_ONLY.includes(c.runtime));
+const accepted = combos.filter(c => !rejected.includes(c));
+
+function options(c: Combo): ImagePlanOptions {
+  return {
+    ...SHAPES[c.shape].options,
+    dependencyCaching: c.caching,
+    runtime: c.runtime,
+    runtimeImage: c.runtime === RuntimeBase.CUSTOM ? RUNTIME_FROM[RuntimeBase.CUSTOM] : undefined,
+    targetLibc: c.libc,
+    crossCompile: c.cross,
+    ports: [8080],
+    buildSecrets: [{ id: 'cargo_token', env: 'CARGO_REGISTRY_TOKEN' }],
+  };
+}
+
+function render(c: Combo): string {
+  const facts = FACTS[c.shape];
+  const plan = { workspace: facts, image: resolveImagePlan(options(c), facts, '.'), pipeline: {} } as unknown as BuildPlan;
+  const project = new Project({ name: 'matrix', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
+  return new RustDockerfile(project, plan).file.render();
+}
+
+/** Logical lines (continuations joined), grouped by stage. */
+function stages(text: string): Array<{ from: string; name: string; lines: string[] }> {
+  const result: Array<{ from: string; name: string; lines: string[] }> = [];
+  for (const line of text.replace(/ \\\n\s*/g, ' ').split('\n')) {
+    const m = /^FROM (.*) AS (\S+)$/.exec(line);
+    if (m) result.push({ from: m[1], name: m[2], lines: [] });
+    else if (result.length > 0 && line !== '' && !line.startsWith('#')) result[result.length - 1].lines.push(line);
+  }
+  return result;
+}
+
+test('the matrix covers every combination', () => {
+  expect(combos).toHaveLength(4 * 6 * 2 * 2 * 2);
+  expect(rejected).toHaveLength(4 * 3 * 2 * 2);
+});
+
+describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
+  const text = render(c);
+  const all = stages(text);
+  const byName = (n: string) => all.find(s => s.name === n)!;
+  const builder = byName('builder');
+  const cargoRuns = all.flatMap(s => s.lines).filter(l => /\bcargo (build|chef cook)\b/.test(l));
+
+  test('passes lintDockerfile with zero problems', () => {
+    expect(lintDockerfile(text)).toEqual([]);
+  });
+
+  test('stages of the strategy, one Rust image for every build stage, runtime as requested', () => {
+    expect(all.map(s => s.name)).toEqual(STAGES[c.caching]);
+    const platform = c.cross ? '--platform=$BUILDPLATFORM ' : '';
+    const external = all.filter(s => s.name !== 'runtime' && !all.some(o => o.name === s.from));
+    expect(external).toHaveLength(1);
+    const buildImage = c.caching === DependencyCaching.CARGO_CHEF
+      ? `lukemathwalker/cargo-chef:latest-rust-${SHAPES[c.shape].rustImage.split(':')[1].split('-')[0]}`
+      : SHAPES[c.shape].rustImage;
+    expect(external[0].from).toBe(`${platform}${buildImage}`);
+    // the runtime stage is the target platform: never --platform
+    expect(byName('runtime').from).toBe(RUNTIME_FROM[c.runtime]);
+  });
+
+  test('toolchain file and cargo config copied before the first cargo command of the builder', () => {
+    if (c.shape !== 'single') return;
+    const firstCargo = builder.lines.findIndex(l => /\bcargo (build|chef cook)\b/.test(l));
+    expect(builder.lines.indexOf('COPY rust-toolchain.toml ./')).toBeGreaterThanOrEqual(0);
+    expect(builder.lines.indexOf('COPY rust-toolchain.toml ./')).toBeLessThan(firstCargo);
+    expect(builder.lines.indexOf('COPY .cargo/config.toml .cargo/config.toml')).toBeLessThan(firstCargo);
+  });
+
+  test('every cargo command: --locked, same flags, secret mount, --target when MUSL or cross', () => {
+    expect(cargoRuns.length).toBe(c.caching === DependencyCaching.NONE || c.caching === DependencyCaching.CACHE_MOUNTS ? 1 : 2);
+    const flags = (l: string) => /cargo (?:build|chef cook) (.*?)(?: --recipe-path recipe\.json)?(?: &&|$)/.exec(l.replace(/^.*?(?=cargo (build|chef cook))/, ''))![1];
+    for (const l of cargoRuns) {
+      expect(l).toContain('--locked');
+      expect(l).toContain('--mount=type=secret,id=cargo_token,env=CARGO_REGISTRY_TOKEN');
+      expect(l.includes('--target "$(cat /rust-target)"')).toBe(c.cross || c.libc === TargetLibc.MUSL);
+      expect(flags(l)).toBe(flags(cargoRuns[cargoRuns.length - 1]));
+      if (c.shape === 'workspace') expect(l).toContain('-p worker --bin worker');
+    }
+    // secrets never become ARG/ENV
+    expect(text).not.toMatch(/^(ARG|ENV) .*(cargo_token|CARGO_REGISTRY_TOKEN)/m);
+  });
+
+  test('dependency layer before the sources', () => {
+    const copyAll = builder.lines.indexOf('COPY . .');
+    const build = builder.lines.findIndex(l => l.includes('cargo build'));
+    if (c.caching === DependencyCaching.CARGO_CHEF) {
+      const cook = builder.lines.findIndex(l => l.includes('cargo chef cook'));
+      expect(cook).toBeLessThan(copyAll);
+      expect(byName('planner').lines).toContain(`RUN cargo chef prepare --recipe-path recipe.json${c.shape === 'workspace' ? ' --bin worker' : ''}`);
+    } else if (c.caching === DependencyCaching.SKELETON) {
+      expect(build).toBeLessThan(copyAll);
+      expect(builder.lines).toContain('COPY --from=skeleton /build/ ./');
+    } else if (c.caching === DependencyCaching.CACHE_MOUNTS) {
+      expect(builder.lines[build]).toMatch(/--mount=type=cache,target=\/build\/target,id=\S+-target-\$TARGETPLATFORM-/);
+      expect(builder.lines[build]).toMatch(/cp .* \/out\/$/); // copied out before the mount goes away
+    } else {
+      expect(build).toBeGreaterThan(copyAll);
+      expect(text).not.toContain('type=cache');
+    }
+  });
+
+  test('cross-compilation and libc setup', () => {
+    expect(text.includes('ARG TARGETARCH')).toBe(c.cross);
+    expect(text.includes('musl-tools')).toBe(c.libc === TargetLibc.MUSL);
+    if (c.cross) expect(text).toContain(`CARGO_TARGET_AARCH64_UNKNOWN_LINUX_${c.libc.toUpperCase()}_LINKER`);
+  });
+
+  test('runtime: binary in /usr/local/bin, exec-form entrypoint, numeric non-root USER', () => {
+    const rt = byName('runtime').lines;
+    const bin = SHAPES[c.shape].bin;
+    expect(rt).toContain(`COPY --from=builder /out/${bin} /usr/local/bin/`);
+    expect(rt).toContain(`ENTRYPOINT ["/usr/local/bin/${bin}"]`);
+    const uid = c.runtime === RuntimeBase.DISTROLESS_CC || c.runtime === RuntimeBase.DISTROLESS_STATIC ? 65532 : 10001;
+    expect(rt).toContain(`USER ${uid}:${uid}`);
+    expect(rt).toContain('EXPOSE 8080');
+    expect(rt.some(l => l.startsWith('COPY --from=builder /etc/ssl/certs/'))).toBe(c.runtime === RuntimeBase.SCRATCH);
+  });
+});
+
+describe.each(rejected.map(c => [name(c), c] as const))('rejected: %s', (_n, c) => {
+  test('fails at plan time naming targetLibc, the value and the fix', () => {
+    expect(() => render(c)).toThrow(/^option "targetLibc": GNU builds a glibc binary, but runtime (SCRATCH|DISTROLESS_STATIC|ALPINE) .*could not start\. Set "targetLibc" to MUSL/);
+  });
+});
