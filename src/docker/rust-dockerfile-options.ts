@@ -97,13 +97,13 @@ export interface BuildSecret {
 export interface RustDockerfileOptions {
   /**
    * Path of the generated Dockerfile, relative to the project root.
-   * @default "Dockerfile"
+   * @default - "Dockerfile" in the build context (the cargo folder)
    */
   readonly dockerfilePath?: string;
 
   /**
    * Binaries to build and ship; the first one is the image's entrypoint.
-   * @default - the `default-run` binary, else the only binary of the workspace (an error lists the choices when ambiguous)
+   * @default - the only binary of `packageName`, else of the packages `cargo build` builds by default (`default-members`, else the root package), else of the workspace; the `default-run` one when several (an error lists the choices when ambiguous)
    * @featured
    */
   readonly binaries?: string[];
@@ -146,8 +146,10 @@ export interface RustDockerfileOptions {
   readonly rustVersion?: string;
 
   /**
-   * Full builder image, overriding `rustVersion`'s `rust:<version>-slim-bookworm`.
-   * @default - `rust:<rustVersion>-slim-bookworm` (`rust:<rustVersion>-alpine` for MUSL)
+   * Full builder image, overriding `rustVersion`'s `rust:<version>-slim-bookworm`. It must be Debian-based
+   * (apt installs `buildPackages`, `musl-tools` and cross linkers); with CARGO_CHEF and no `chefImage`,
+   * cargo-chef is installed into it (`cargo install cargo-chef --locked`).
+   * @default - `rust:<rustVersion>-slim-bookworm` (also for MUSL: `musl-tools` is installed, so every stage has the same Rust)
    */
   readonly rustImage?: string;
 
@@ -159,14 +161,15 @@ export interface RustDockerfileOptions {
   readonly dependencyCaching?: DependencyCaching;
 
   /**
-   * Image that provides cargo-chef for the CARGO_CHEF strategy.
-   * @default - `lukemathwalker/cargo-chef:latest-rust-<rustVersion>` (same Rust in every stage)
+   * Image that provides cargo-chef for the CARGO_CHEF strategy (rejected with other strategies).
+   * @default - `lukemathwalker/cargo-chef:latest-rust-<rustVersion>` (same Rust in every stage); with `rustImage`, that image plus `cargo install cargo-chef`
    */
   readonly chefImage?: string;
 
   /**
-   * C library of the compiled binary.
-   * @default TargetLibc.GNU (MUSL when the runtime needs a static binary)
+   * C library of the compiled binary. GNU is rejected for SCRATCH, DISTROLESS_STATIC and ALPINE.
+   * MUSL builds with the target of the build machine's (or `TARGETARCH`'s) architecture and `musl-gcc` for C code.
+   * @default TargetLibc.GNU (MUSL when the runtime is SCRATCH, DISTROLESS_STATIC or ALPINE)
    */
   readonly targetLibc?: TargetLibc;
 
@@ -177,7 +180,7 @@ export interface RustDockerfileOptions {
   readonly buildPackages?: string[];
 
   /**
-   * System packages installed in the runtime image (DEBIAN_SLIM, ALPINE or CUSTOM only).
+   * System packages installed in the runtime image (DEBIAN_SLIM, ALPINE or CUSTOM with apt-get or apk); `[]` installs nothing.
    * @default - `ca-certificates` on DEBIAN_SLIM and ALPINE
    */
   readonly runtimePackages?: string[];
@@ -250,7 +253,9 @@ export interface RustDockerfileOptions {
   readonly cmd?: string[];
 
   /**
-   * Extra image labels; `org.opencontainers.image.*` source/revision/version/created come from build args.
+   * Extra image labels. `org.opencontainers.image.title` is the first binary; `org.opencontainers.image.`
+   * source/revision/version/created come from the build args `OCI_SOURCE`/`OCI_REVISION`/`OCI_VERSION`/`OCI_CREATED`
+   * (empty by default); a label given here replaces them.
    * @default - the OCI labels only
    */
   readonly labels?: { [name: string]: string };
@@ -263,13 +268,16 @@ export interface RustDockerfileOptions {
 
   /**
    * Cross-compile on the build platform (`FROM --platform=$BUILDPLATFORM`, `TARGETARCH` → Rust
-   * target, cross linker) so multi-arch images need no QEMU to compile.
+   * target, cross linker) so multi-arch images need no QEMU to compile. Supports linux/amd64 and
+   * linux/arm64 (`gcc-<arch>-linux-gnu` + `libc6-dev-<arch>-cross`); with MUSL, crates that compile C
+   * code need a musl cross compiler (add it with `buildPackages` and `CC_<target>` through the escape hatches).
    * @default false (true with the CROSS_COMPILE multi-arch strategy)
    */
   readonly crossCompile?: boolean;
 
   /**
-   * Extra arguments appended to every `cargo build` (e.g. `["--config", "net.git-fetch-with-cli=true"]`).
+   * Extra arguments appended to every `cargo build` (e.g. `["--config", "net.git-fetch-with-cli=true"]`);
+   * not passed to `cargo chef cook`, which does not accept them.
    * @default - none
    */
   readonly cargoBuildArgs?: string[];
@@ -289,9 +297,16 @@ export interface RustDockerfileOptions {
 
 /** How `.dockerignore` is written. */
 export enum DockerIgnoreMode {
-  /** `*` then `!` entries for exactly what the build needs: unrelated edits never bust the cache. */
+  /**
+   * `*` then `!` entries for exactly what the build needs (manifests, `Cargo.lock`, toolchain file, cargo
+   * config, vendored sources, each member's `src/`, build script and target folders): unrelated edits never
+   * bust the cache. Files read by `include_str!` or build scripts elsewhere need `dockerignoreAllow`.
+   */
   ALLOW_LIST = 'allow-list',
-  /** Common junk excluded (`target/`, `.git`, …), everything else sent. */
+  /**
+   * Only what a cargo build never reads is excluded (`.git`, `.github`, `.projen`, `node_modules`, `target`,
+   * `**` `/target`, the Dockerfile, `.dockerignore`); everything else is sent (Markdown too: it may be `include_str!`'d).
+   */
   DENY_LIST = 'deny-list',
 }
 
