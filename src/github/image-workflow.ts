@@ -186,10 +186,14 @@ function withDefined(inputs: { [key: string]: unknown }): { [key: string]: unkno
   return Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined));
 }
 
-function cacheMountSteps(p: PipelinePlan, key: string): JobStep[] {
+function cacheMountSteps(p: PipelinePlan, key: string, platform: string): JobStep[] {
   if (!p.persistCacheMounts) return [];
   const cacheMap: { [dir: string]: { target: string; id: string } } = {};
-  for (const m of p.cacheMounts) cacheMap[m.id] = { target: m.target, id: m.id };
+  for (const m of p.cacheMounts) {
+    // the folder under cache-dir: the id without build-time variables
+    const dir = m.id.replace(/\$\{?TARGETPLATFORM\}?/g, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-|-$/g, '') || 'mount';
+    cacheMap[dir] = { target: m.target, id: m.id.replace(/\$\{?TARGETPLATFORM\}?/g, platform) };
+  }
   return [
     {
       id: 'cache_mounts',
@@ -293,7 +297,7 @@ function imageJob(plan: BuildPlan, nativeMatrix: boolean): Job {
     }] : []),
     { id: 'buildx', name: 'Set up Docker Buildx', uses: p.actions['docker/setup-buildx-action'].uses },
     metadataStep(p),
-    ...cacheMountSteps(p, pf.loadKey),
+    ...cacheMountSteps(p, pf.loadKey, pf.loadPlatform),
     // a registry cache of a private image can only be read logged in; otherwise log in after the
     // E2E steps, so the commands under test never run with registry credentials
     ...(loginEarly ? [loginStep(p)] : []),

@@ -135,21 +135,6 @@ export interface PipelinePlan {
 /** Platforms the workflow builds (GitHub has hosted runners for both; Rust targets map 1:1). */
 export const SUPPORTED_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 
-/** Label → build arg of the Dockerfile's OCI labels, used until the image plan lists its own (`labelBuildArgs`). */
-const DEFAULT_LABEL_BUILD_ARGS: { [label: string]: string } = {
-  'org.opencontainers.image.source': 'OCI_SOURCE',
-  'org.opencontainers.image.revision': 'OCI_REVISION',
-  'org.opencontainers.image.version': 'OCI_VERSION',
-  'org.opencontainers.image.created': 'OCI_CREATED',
-};
-
-/** Cache mounts of the CACHE_MOUNTS Dockerfile, used until the image plan lists its own. */
-export const DEFAULT_CACHE_MOUNTS: CacheMountPlan[] = [
-  { id: 'cargo-registry', target: '/usr/local/cargo/registry' },
-  { id: 'cargo-git', target: '/usr/local/cargo/git/db' },
-  { id: 'cargo-target', target: '/app/target' },
-];
-
 /** Whether the options make the Dockerfile cross-compile (the CROSS_COMPILE strategy with more than one platform). */
 export function impliesCrossCompile(options: ImageWorkflowOptions): boolean {
   const platforms = options.platforms ?? ['linux/amd64'];
@@ -418,10 +403,22 @@ function resolveLocalTag(projectName: string): string {
   return `${name}:local`;
 }
 
+/**
+ * The CACHE_MOUNTS Dockerfile's cache mounts. An id may contain `$TARGETPLATFORM` (the workflow
+ * substitutes the platform it builds natively).
+ */
+export function defaultCacheMounts(image: ImagePlan): CacheMountPlan[] {
+  // mirrors src/docker/rust-dockerfile.ts (singleBuilder/registryMounts) until the image plan lists its mounts
+  return [
+    { id: `${image.packageName}-target-$TARGETPLATFORM-${image.targetLibc}-${image.cargoProfile}`, target: '/build/target' },
+    { id: 'cargo-registry', target: '/usr/local/cargo/registry' },
+    { id: 'cargo-git-db', target: '/usr/local/cargo/git/db' },
+  ];
+}
+
 function imageCacheMounts(image: ImagePlan): CacheMountPlan[] {
-  // the image plan lists its cache mounts once the Dockerfile renderer declares them
   const declared = (image as ImagePlan & { cacheMounts?: CacheMountPlan[] }).cacheMounts;
-  return declared && declared.length > 0 ? declared.map(m => ({ id: m.id, target: m.target })) : DEFAULT_CACHE_MOUNTS.map(m => ({ ...m }));
+  return declared && declared.length > 0 ? declared.map(m => ({ id: m.id, target: m.target })) : defaultCacheMounts(image);
 }
 
 /**
@@ -429,8 +426,7 @@ function imageCacheMounts(image: ImagePlan): CacheMountPlan[] {
  * (source, revision, version, created…), so the image's own labels match the pushed ones.
  */
 function resolveBuildArgs(image: ImagePlan): BuildArgPlan[] {
-  const declared = (image as ImagePlan & { labelBuildArgs?: { [label: string]: string } }).labelBuildArgs ?? DEFAULT_LABEL_BUILD_ARGS;
-  return Object.entries(declared).filter(([label, name]) => /^[A-Za-z0-9._/-]+$/.test(label) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)).map(([label, name]) => ({
+  return Object.entries(image.labelBuildArgs).filter(([label, name]) => /^[A-Za-z0-9._/-]+$/.test(label) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)).map(([label, name]) => ({
     name,
     ciValue: `\${{ fromJSON(steps.meta.outputs.json).labels['${label}'] }}`,
   }));
