@@ -109,4 +109,42 @@ describe('DockerTasks', () => {
       spawnSync('docker', ['rmi', tag]);
     }
   }, 120_000);
+
+  const realProbe = (e2e: AllOptions['e2e'], tag: string) => spawnSync('bash', ['-c', planFor({ e2e }).pipeline.e2eSteps[0].run],
+    { env: { ...process.env, IMAGE: tag }, encoding: 'utf-8', timeout: 90000 });
+  function withLocalImage(name: string, fn: (tag: string) => void) {
+    const tag = `prd-e2e-${name}:${process.pid}`;
+    expect(spawnSync('docker', ['tag', 'debian:bookworm-slim', tag]).status).toBe(0);
+    try {
+      fn(tag);
+    } finally {
+      spawnSync('docker', ['rmi', tag]);
+    }
+  }
+
+  (dockerReady ? test : test.skip)('real Docker: the HTTP probe fails fast with the logs when the container dies, and removes it', () => {
+    withLocalImage('http-dead', tag => {
+      // GIVEN a container that exits at once / WHEN probed
+      const dead = realProbe({ smokeTest: false, httpProbe: { port: 18081, timeoutSeconds: 60, args: ['sh', '-c', 'echo boom; exit 3'] } }, tag);
+      // THEN it fails without waiting for the timeout, with the container's logs
+      expect(dead.status).toBe(1);
+      expect(dead.stderr).toContain('the container exited before answering');
+      expect(dead.stdout).toContain('boom');
+      // AND no container is left behind
+      expect(spawnSync('docker', ['ps', '-a', '--filter', 'name=e2e-http-18081', '--format', '{{.Names}}'], { encoding: 'utf-8' }).stdout.trim()).toBe('');
+    });
+  }, 180_000);
+
+  // published ports need Docker's bridge network (this repo's offline test engine runs without one)
+  const hasBridge = dockerReady && spawnSync('docker', ['network', 'inspect', 'bridge'], { timeout: 20000 }).status === 0;
+  (hasBridge ? test : test.skip)('real Docker: the HTTP probe passes against a live server', () => {
+    // GIVEN a tiny HTTP server (perl-base is in debian-slim)
+    const server = 'my $s = IO::Socket::INET->new(LocalPort => 18080, Listen => 5, ReuseAddr => 1) or die; '
+      + 'while (my $c = $s->accept) { my $l = <$c>; print $c "HTTP/1.0 " . ($l =~ m{^GET /healthz } ? "200 OK" : "404 Not Found") . "\r\n\r\nok"; close $c }';
+    withLocalImage('http-live', tag => {
+      // WHEN probed / THEN it passes
+      const ok = realProbe({ smokeTest: false, httpProbe: { port: 18080, path: '/healthz', timeoutSeconds: 30, args: ['perl', '-MIO::Socket::INET', '-e', server] } }, tag);
+      expect({ status: ok.status, stdout: ok.stdout }).toEqual({ status: 0, stdout: 'ok: http://127.0.0.1:18080/healthz answered\n' });
+    });
+  }, 180_000);
 });
