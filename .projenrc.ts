@@ -42,7 +42,7 @@ const project = new cdk.JsiiProject({
   githubOptions: { mergify: false },
   docgen: true,
   sampleCode: false,
-  gitignore: ['/.bench/', '/bench/.work/', '*.tsbuildinfo'],
+  gitignore: ['/.bench/', '/bench/.work/', '*.tsbuildinfo', '/examples/org-preset/lib/', '/examples/org-preset/tsconfig.json'],
   tsconfigDev: { compilerOptions: { skipLibCheck: true } },
 });
 

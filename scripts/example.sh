@@ -1,29 +1,41 @@
 #!/usr/bin/env bash
-# The main job: synthesize the bundled example Rust service (examples/hello-service) from its
-# .projenrc.ts with this checkout's library, and print where the generated files are.
-#   npm run example            (installs dependencies first when node_modules is missing)
+# The main job: synthesize a bundled example Rust service from its .projenrc.ts with this
+# checkout's library, and print where the generated files are.
+#   npm run example                              examples/hello-service
+#   npm run example -- examples/acme-service     a service using the example org preset package
+# Installs dependencies first when node_modules is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 EXAMPLE=${1:-examples/hello-service}
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+[ -f "$EXAMPLE/.projenrc.ts" ] || { echo "error: $EXAMPLE has no .projenrc.ts (try examples/hello-service)" >&2; exit 2; }
 
 [ -d node_modules/projen ] || npm ci
-# compile the library (jsii) so the example imports lib/ like a user would import the package
+# compile the library (jsii) so examples import lib/ exactly as users import the package
 npx jsii --silence-warnings=reserved-word >/dev/null
 
-# the example resolves 'projen-rust-docker' to this checkout (projen/constructs from the root node_modules)
-mkdir -p "$EXAMPLE/node_modules"
-ln -sfn "$ROOT" "$EXAMPLE/node_modules/projen-rust-docker"
+# link <dir>/node_modules/<name> -> <target> (examples resolve packages to this checkout)
+link() { mkdir -p "$(dirname "$1/node_modules/$2")"; ln -sfn "$3" "$1/node_modules/$2"; }
+link "$EXAMPLE" projen-rust-docker "$ROOT"
+
+if grep -q "@acme/projen-rust-service" "$EXAMPLE/.projenrc.ts"; then
+  ORG=examples/org-preset
+  for pkg in projen constructs; do link "$ORG" "$pkg" "$ROOT/node_modules/$pkg"; done
+  link "$ORG" projen-rust-docker "$ROOT"
+  (cd "$ORG" && "$ROOT/node_modules/.bin/jsii" --silence-warnings=reserved-word >/dev/null)
+  link "$EXAMPLE" @acme/projen-rust-service "$ROOT/$ORG"
+fi
 
 cd "$EXAMPLE"
 # no `npm install` inside the example: its package.json is generated for real users' repos
 PROJEN_DISABLE_POST=true "$ROOT/node_modules/.bin/ts-node" --skipProject \
   -O '{"module":"node16","moduleResolution":"node16","target":"ES2022","strict":true,"skipLibCheck":true,"types":["node"]}' \
   .projenrc.ts
+
 echo
 echo "Synthesized $EXAMPLE:"
-for f in Dockerfile .dockerignore .github/workflows/docker.yml; do
+for f in Dockerfile .dockerignore .github/workflows/*.yml; do
   [ -f "$f" ] && printf '  %-32s %s\n' "$f" "$ROOT/$EXAMPLE/$f"
 done
-echo "Build and test it locally (needs a Docker engine): cd $EXAMPLE && npx projen docker:build && npx projen docker:e2e"
+echo "Build and test the image locally (needs a Docker engine): cd $EXAMPLE && npx projen docker:e2e"

@@ -3,46 +3,10 @@
  * `npx projen` there twice (the second run must change nothing). Uses the npm registry for
  * projen/ts-node/typescript, like a user's machine.
  */
-import { execFileSync, ExecFileSyncOptions } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { fixtureOutdir } from '../util/fixture-project';
-
-const ROOT = path.join(__dirname, '..', '..');
-const PROJEN_VERSION = require(path.join(ROOT, 'node_modules', 'projen', 'package.json')).version;
-
-function run(cmd: string, args: string[], opts: ExecFileSyncOptions = {}): string {
-  try {
-    // like a developer's shell: without CI=true projen installs with `npm install`, not `npm ci`
-    const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
-    delete env.CI;
-    return execFileSync(cmd, args, { encoding: 'utf-8', stdio: 'pipe', ...opts, env }) as string;
-  } catch (e: any) {
-    throw new Error(`${cmd} ${args.join(' ')} failed (${e.status}):\n${e.stdout}\n${e.stderr}`);
-  }
-}
-
-/** Compiles (jsii: lib/ and .jsii, never stale) and packs the library; returns the .tgz path. */
-export function packLibrary(): string {
-  run('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: ROOT });
-  const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'prd-pack-'));
-  const out = run('npm', ['pack', '--pack-destination', dest, '--json'], { cwd: ROOT });
-  return path.join(dest, JSON.parse(out)[0].filename);
-}
-
-function tree(dir: string): { [rel: string]: string } {
-  const out: { [rel: string]: string } = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (['node_modules', '.git'].includes(e.name)) continue;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p); else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf-8');
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { packLibrary, PROJEN_VERSION, run, tree } from '../util/npm';
 
 describe('projen new --from <tgz>', () => {
   jest.setTimeout(600_000);
