@@ -48,6 +48,10 @@ export class ImageWorkflow extends github.GithubWorkflow {
   /** The plan this workflow renders. */
   public readonly plan: BuildPlan;
 
+  /**
+   * @param gh the project's GitHub component
+   * @param plan the resolved build plan (`RustDocker.plan`)
+   */
   public constructor(gh: github.GitHub, plan: BuildPlan) {
     const p = plan.pipeline;
     super(gh, p.workflowName, {

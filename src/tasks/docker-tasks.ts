@@ -17,6 +17,10 @@ export class DockerTasks extends Component {
   /** `docker:run`: runs the local tag (extra arguments go to the container). */
   public readonly runTask: Task;
 
+  /**
+   * @param project the project the tasks are added to
+   * @param plan the resolved build plan (`RustDocker.plan`)
+   */
   public constructor(project: Project, plan: BuildPlan) {
     super(project);
     const p = plan.pipeline;
