@@ -40,8 +40,34 @@ interface Fixture {
   readonly out: string;
   /** workspace crates (the only ones a source change may recompile) */
   readonly own: string[];
-  /** version bump: file → [search, replacement] */
-  readonly bump: Array<[string, RegExp, string]>;
+}
+
+/** Sets the version of the user's crates: root manifest (`[package]` or `[workspace.package]`) and their Cargo.lock entries. */
+function setVersion(ctx: string, f: Fixture, version: string): void {
+  replaceInFile(path.join(ctx, 'Cargo.toml'), /^version = "[^"]+"/m, `version = "${version}"`);
+  for (const crate of f.own) {
+    replaceInFile(path.join(ctx, 'Cargo.lock'), new RegExp(`name = "${crate}"\nversion = "[^"]+"`), `name = "${crate}"\nversion = "${version}"`);
+  }
+}
+
+/** Rewrites the fixture's marker line (`let marker = "vN";`). */
+function setMarker(ctx: string, f: Fixture, marker: string): void {
+  replaceInFile(path.join(ctx, f.main), /let marker = "[^"]*"/, `let marker = "${marker}"`);
+}
+
+/**
+ * Runs a cache assertion, and once more if it fails: \`docker builder prune\` from another suite
+ * (it takes no build lock) can drop the cache between two of our builds. The failed attempt's build
+ * re-warmed the cache, so a real regression fails twice.
+ */
+async function withOneRetry(what: string, attempt: (n: number) => Promise<void>): Promise<void> {
+  try {
+    await attempt(1);
+  } catch (e) {
+    // eslint-disable-next-line no-console
+    console.warn(`[rust-dockerfile-build] ${what}: retrying once (build cache pruned concurrently?): ${(e as Error).message.split('\n')[0]}`);
+    await attempt(2);
+  }
 }
 
 const APP: Fixture = {
@@ -49,10 +75,6 @@ const APP: Fixture = {
   main: 'src/main.rs',
   out: 'docker-app ok {"sum":16,"words":3}',
   own: ['docker-app'],
-  bump: [
-    ['Cargo.toml', /^version = "0\.1\.0"/m, 'version = "0.2.0"'],
-    ['Cargo.lock', /name = "docker-app"\nversion = "0\.1\.0"/, 'name = "docker-app"\nversion = "0.2.0"'],
-  ],
 };
 
 const WORKSPACE: Fixture = {
@@ -60,10 +82,6 @@ const WORKSPACE: Fixture = {
   main: 'crates/server/src/main.rs',
   out: 'server ok words=3 total=16',
   own: ['core-lib', 'server'],
-  bump: [
-    ['Cargo.toml', /^version = "0\.1\.0"/m, 'version = "0.2.0"'],
-    ['Cargo.lock', /version = "0\.1\.0"/g, 'version = "0.2.0"'],
-  ],
 };
 
 /** Renders the Dockerfile for a prepared context and writes the plan's .dockerignore into it. */
@@ -125,33 +143,40 @@ describeDocker('RustDockerfile real builds', () => {
       expect(labels['org.opencontainers.image.title']).toBe(f === APP ? 'docker-app' : 'server');
 
       // WHEN one source line changes
-      replaceInFile(path.join(ctx, f.main), 'let marker = "v1"', 'let marker = "v2"');
-      const edit = await buildImage({ context: ctx, dockerfile, tag });
-      expectBuilt(edit);
-      // THEN the dependency layer is reused and only workspace crates are compiled
-      expect(builderRuns(edit.log)[0].cached).toBe(true);
-      const recompiled = compiledCrates(edit.log);
-      expect(recompiled.length).toBeGreaterThan(0);
-      expect(recompiled.every(c => f.own.includes(c))).toBe(true);
-      expect((await runImage(tag)).stdout).toContain(`${f.out} v2`);
+      await withOneRetry('source change', async (n) => {
+        setMarker(ctx, f, `v2.${n}`);
+        const edit = await buildImage({ context: ctx, dockerfile, tag });
+        expectBuilt(edit);
+        // THEN the dependency layer is reused and only workspace crates are compiled
+        expect(builderRuns(edit.log)[0].cached).toBe(true);
+        const recompiled = compiledCrates(edit.log);
+        expect(recompiled.length).toBeGreaterThan(0);
+        expect(recompiled.filter(c => !f.own.includes(c))).toEqual([]);
+        expect((await runImage(tag)).stdout).toContain(`${f.out} v2.${n}`);
+      });
 
       // WHEN the user's crates get a new version (manifest + lock file)
-      for (const [file, search, replacement] of f.bump) replaceInFile(path.join(ctx, file), search, replacement);
-      const bump = await buildImage({ context: ctx, dockerfile, tag });
-      expectBuilt(bump);
-      // THEN the dependency build step is CACHED (the skeleton normalises own versions to 0.0.0)
-      const runs = builderRuns(bump.log);
-      expect(runs[0].name).toContain('cargo build');
-      expect(runs[0].cached).toBe(true);
-      expect(compiledCrates(bump.log).every(c => f.own.includes(c))).toBe(true);
-      expect((await runImage(tag)).stdout).toContain(`${f.out} v2`);
+      await withOneRetry('version bump', async (n) => {
+        setVersion(ctx, f, `0.${n + 1}.0`);
+        const bump = await buildImage({ context: ctx, dockerfile, tag });
+        expectBuilt(bump);
+        // THEN the dependency build step is CACHED (the skeleton normalises own versions to 0.0.0)
+        const runs = builderRuns(bump.log);
+        expect(runs[0].name).toContain('cargo build');
+        expect(runs[0].cached).toBe(true);
+        expect(compiledCrates(bump.log).filter(c => !f.own.includes(c))).toEqual([]);
+        expect((await runImage(tag)).stdout).toContain(`${f.out} v2.`);
+      });
 
       // WHEN only the README changes THEN the allow-list .dockerignore keeps it out: nothing rebuilds
-      fs.appendFileSync(path.join(ctx, 'README.md'), '\nmore docs\n');
-      const readme = await buildImage({ context: ctx, dockerfile, tag });
-      expectBuilt(readme);
-      expect(compiledCrates(readme.log)).toEqual([]);
-      expect(builderRuns(readme.log).every(s => s.cached)).toBe(true);
+      await withOneRetry('README edit', async (n) => {
+        if (n > 1) expectBuilt(await buildImage({ context: ctx, dockerfile, tag })); // re-warm
+        fs.appendFileSync(path.join(ctx, 'README.md'), `\nmore docs ${n}\n`);
+        const readme = await buildImage({ context: ctx, dockerfile, tag });
+        expectBuilt(readme);
+        expect(compiledCrates(readme.log)).toEqual([]);
+        expect(builderRuns(readme.log).filter(st => !st.cached).map(st => st.name)).toEqual([]);
+      });
     }, DOCKER_TEST_TIMEOUT);
 
     test('CACHE_MOUNTS: builds and runs; a source change recompiles only workspace crates; an older-mtime source is not missed', async () => {
@@ -165,18 +190,20 @@ describeDocker('RustDockerfile real builds', () => {
       expect((await runImage(tag)).stdout).toContain(`${f.out} v1`);
 
       // WHEN a source line changes THEN the target/ cache mount keeps the dependencies compiled
-      replaceInFile(path.join(ctx, f.main), 'let marker = "v1"', 'let marker = "v2"');
-      const edit = await buildImage({ context: ctx, dockerfile, tag });
-      expectBuilt(edit);
-      const recompiled = compiledCrates(edit.log);
-      expect(recompiled.length).toBeGreaterThan(0);
-      expect(recompiled.every(c => f.own.includes(c))).toBe(true);
-      // and the binary was copied out of the mount before it was unmounted
-      expect((await runImage(tag)).stdout).toContain(`${f.out} v2`);
+      await withOneRetry('source change', async (n) => {
+        setMarker(ctx, f, `v2.${n}`);
+        const edit = await buildImage({ context: ctx, dockerfile, tag });
+        expectBuilt(edit);
+        const recompiled = compiledCrates(edit.log);
+        expect(recompiled.length).toBeGreaterThan(0);
+        expect(recompiled.filter(c => !f.own.includes(c))).toEqual([]);
+        // and the binary was copied out of the mount before it was unmounted
+        expect((await runImage(tag)).stdout).toContain(`${f.out} v2.${n}`);
+      });
 
       // WHEN the source goes back to v1 with an OLD mtime (a checkout, a restored file: older than
       // the artifacts in the target/ mount) THEN the image still has the v1 code (mtime trap)
-      replaceInFile(path.join(ctx, f.main), 'let marker = "v2"', 'let marker = "v1"');
+      setMarker(ctx, f, 'v1');
       const old = new Date('2020-01-01T00:00:00Z');
       fs.utimesSync(path.join(ctx, f.main), old, old);
       expectBuilt(await buildImage({ context: ctx, dockerfile, tag }));
