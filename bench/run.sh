@@ -28,8 +28,9 @@
 # bench/.work/ in the "inject" layout and each Dockerfile gets two COPY lines after its rust FROM
 # (scripts/offline-dockerfile.sh --inject); those layers stay cached across scenarios.
 # Strategies whose base images are missing here (e.g. lukemathwalker/cargo-chef) are skipped with a note.
-# Builds hold the same lock as the jest harness (one build at a time on the shared cores); the
-# measured time excludes waiting for it. Cold builds prune ALL unused build cache on the engine.
+# Each strategy × mode sequence (and the host builds) holds the jest harness's lock
+# (/tmp/projen-rust-docker.docker.lock): no test build runs meanwhile, and times exclude waiting
+# for it. Cold builds prune ALL unused build cache on the engine.
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 REPO_ROOT=$(cd "$BENCH/.." && pwd)
@@ -122,9 +123,11 @@ if [ $host = 1 ]; then
   H=$WORK/host; rm -rf "$H"; cp -a "$BASE" "$H"
   hc=(cargo --config "$H/.offline-cargo/host-config.toml" build --release --offline --locked)
   log "host: cargo build --release (cold)"
-  locked; t=$(now); (cd "$H" && "${hc[@]}") >"$LOGS/host-cold.log" 2>&1; host_cold=$(secs "$t" "$(now)"); unlocked
+  locked
+  t=$(now); (cd "$H" && "${hc[@]}") >"$LOGS/host-cold.log" 2>&1; host_cold=$(secs "$t" "$(now)")
   echo "// bench edit" >>"$H/$main_rs"
-  locked; t=$(now); (cd "$H" && "${hc[@]}") >"$LOGS/host-source.log" 2>&1; host_inc=$(secs "$t" "$(now)"); unlocked
+  t=$(now); (cd "$H" && "${hc[@]}") >"$LOGS/host-source.log" 2>&1; host_inc=$(secs "$t" "$(now)")
+  unlocked
   row host host cold "$host_cold" s ok "$(grep -c ' Compiling ' "$LOGS/host-cold.log" || true)" "cargo build --release --offline, empty target/"
   row host host source "$host_inc" s ok "$(grep -c ' Compiling ' "$LOGS/host-source.log" || true)" "after a one-line change in $main_rs"
   log "host: cold ${host_cold}s, one-line change ${host_inc}s"
@@ -186,17 +189,16 @@ for spec in "${strategies[@]}"; do
       cp "$di" "$CTX/.dockerignore"; printf '\n!.offline-cargo\n!.offline-cargo/**\n' >>"$CTX/.dockerignore"
     fi
     tag=prd-bench/$name:$mode
+    locked   # the whole scenario sequence: no other build/prune/wipe in between (jest suites wait)
     for sc in "${SCEN[@]}"; do
       if ! apply_change "$sc" "$CTX"; then row "$name" "$mode" "$sc" "" s skipped "" "no .add-hex manifests"; continue; fi
       [ "$mode" = ephemeral ] && [ "$sc" != cold ] && "$DOCKER" builder prune -f --filter type=exec.cachemount >/dev/null
       blog=$LOGS/$name-$mode-$sc.log
-      locked
       start_unix=$(date +%s); t=$(now)
       rc=0
       DOCKER_BUILDKIT=1 "$DOCKER" build --network=none --progress=plain -f "$odf" -t "$tag" \
         --build-arg "APP_NAME=$bin" "$CTX" >"$blog" 2>&1 || rc=$?
       s=$(secs "$t" "$(now)")
-      unlocked
       n=$(grep -cE '^#[0-9]+ [0-9.]+ +Compiling ' "$blog" || true)
       if [ $rc = 0 ]; then st=ok; else st=FAIL; fi
       row "$name" "$mode" "$sc" "$s" s "$st" "$n" "log: $(basename "$blog")"
@@ -216,6 +218,7 @@ for spec in "${strategies[@]}"; do
       fi
     done
     "$DOCKER" rmi -f "$tag" >/dev/null 2>&1 || true
+    unlocked
   done
 done
 rm -rf "$CTX"

@@ -94,7 +94,7 @@ describeDocker('baseline naive Dockerfile (real Docker)', () => {
       'ENTRYPOINT ["/docker-app"]',
     ].join('\n');
 
-    const cold = await buildImage({ context: ctx, dockerfile, tag });
+    const cold = await buildImage({ context: ctx, dockerfile, tag, noCache: true });
     expect(cold.ok).toBe(true);
     expect(compiledCrates(cold.log).sort()).toEqual(DOCKER_APP_CRATES);
     expect((await runImage(tag)).stdout).toBe('docker-app ok {"sum":16,"words":3} v1\n');

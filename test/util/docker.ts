@@ -34,7 +34,9 @@
  *   - `DOCKER_BUILDKIT=1 docker build --network=none --progress=plain` so the log shows every step
  *     and whether it was CACHED (see buildSteps) and cargo's `Compiling x vN` lines;
  *   - serialises builds across jest workers and processes with a file lock (2 shared cores: one
- *     build at a time); `seconds` excludes the time spent waiting for the lock;
+ *     build at a time); `seconds` excludes the time spent waiting for the lock. describeDocker
+ *     holds that lock for the whole suite, so nothing else (another suite's build, prune or
+ *     wipeCacheMounts, bench/run.sh) runs between the builds of a test;
  *   - when the context was prepared with `inject: true` (it has `.offline-cargo/`), adds two COPY
  *     lines after each `FROM rust…` (scripts/offline-dockerfile.sh) that install the vendored crates
  *     as $CARGO_HOME config, and re-includes `.offline-cargo` in the context's .dockerignore.
@@ -48,7 +50,7 @@
  * Crates compiled: docker-app: serde ryu serde_json anyhow itoa docker-app;
  * docker-workspace: anyhow itoa core-lib server.
  */
-import { execFileSync, spawn, spawnSync } from 'child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -121,7 +123,13 @@ function checkDocker(): { ok: boolean; reason?: string } {
 export function describeDocker(name: string, fn: () => void): void {
   const reason = dockerUnavailableReason();
   if (!reason) {
-    describe(name, fn);
+    describe(name, () => {
+      // the whole suite holds the engine: no other suite's build, prune or cache-mount wipe can
+      // land between two builds whose caching a test asserts
+      beforeAll(acquireDockerLock, DOCKER_TEST_TIMEOUT);
+      fn();
+      afterAll(releaseDockerLock); // after the suite's own afterAll hooks (jest runs them in order)
+    });
   } else if (process.env.REQUIRE_DOCKER === '1') {
     describe(name, () => {
       test('needs a Docker engine (REQUIRE_DOCKER=1)', () => {
@@ -133,6 +141,31 @@ export function describeDocker(name: string, fn: () => void): void {
     console.warn(`[docker-e2e] skipping "${name}": ${reason} (run scripts/docker-setup.sh as root to enable)`);
     describe.skip(name, fn);
   }
+}
+
+let heldLock: ChildProcess | undefined;
+
+/**
+ * Takes the engine's build lock (BUILD_LOCK) for this process until releaseDockerLock: builds of
+ * this process then skip the per-build lock, other processes wait. describeDocker does it for
+ * each suite. The lock is held by a `flock … cat` child that exits when its stdin closes, so a
+ * crashed jest worker cannot leave it held.
+ */
+export async function acquireDockerLock(): Promise<void> {
+  if (heldLock) return;
+  const child = spawn('flock', [BUILD_LOCK, 'sh', '-c', 'echo locked; exec cat >/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`flock ${BUILD_LOCK} exited (${code})`)));
+  });
+  heldLock = child;
+}
+
+/** Releases the lock taken by acquireDockerLock. */
+export function releaseDockerLock(): void {
+  heldLock?.stdin?.end();
+  heldLock = undefined;
 }
 
 let tagCounter = 0;
@@ -247,9 +280,12 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildResult> 
   args.push(...(opts.extraArgs ?? []), opts.context);
 
   // flock LOCK sh -c 'echo MARK >&2; exec docker build …': the marker tells when the lock was taken.
+  // (unless this process holds the lock already: acquireDockerLock / describeDocker)
   const marker = '__PRD_BUILD_LOCK_ACQUIRED__';
   let started = 0;
-  const r = await run('flock', [BUILD_LOCK, 'sh', '-c', `echo ${marker} >&2; exec "$@"`, 'sh', DOCKER, ...args], {
+  const cmd = heldLock ? ['sh', '-c', `echo ${marker} >&2; exec "$@"`, 'sh', DOCKER, ...args]
+    : ['flock', BUILD_LOCK, 'sh', '-c', `echo ${marker} >&2; exec "$@"`, 'sh', DOCKER, ...args];
+  const r = await run(cmd[0], cmd.slice(1), {
     env: DOCKER_ENV,
     timeoutSeconds: opts.timeoutSeconds ?? 1200,
     onStderr: (chunk) => {
