@@ -18,7 +18,8 @@ export function driftErrorMessage(projenCommand: string): string {
  */
 export function driftCheckJob(project: Project, plan: PipelinePlan): github.workflows.Job {
   const projenCommand = project.projenCommand ?? 'npx projen';
-  const install = project instanceof javascript.NodeProject ? project.package.installCommand : 'npm ci';
+  // the project's package manager (a NodeProject, or any project with a NodePackage such as RustDockerProject)
+  const install = javascript.NodePackage.of(project)?.installCommand ?? 'npm ci';
   const check = [
     'set -eu',
     '# new files count as changes too',

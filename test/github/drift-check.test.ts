@@ -2,10 +2,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { javascript } from 'projen';
+import { javascript, Testing } from 'projen';
+import * as YAML from 'yaml';
 import { newProject, planFor, steps, synthWorkflow } from './workflow-fixture';
 import { DRIFT_JOB_ID, driftCheckJob, driftErrorMessage } from '../../src/github/drift-check';
 import { ImageWorkflow } from '../../src/github/image-workflow';
+import { RustDockerProject } from '../../src/project/rust-docker-project';
+import { fixtureOutdir } from '../util/fixture-project';
 import { shellcheck } from '../util/workflow-lint';
 
 function git(cwd: string, ...args: string[]) {
@@ -77,5 +80,16 @@ describe('drift check', () => {
     expect(job.steps.map(s => s.run).filter(Boolean)[0]).toBe('yarn install --check-files --frozen-lockfile');
     expect(job.permissions).toEqual({ contents: 'read' });
     expect(shellcheck(job.steps[4].run!)).toEqual([]);
+  });
+});
+
+describe('drift check through RustDockerProject', () => {
+  test('uses the project’s npm install and ts-node projenrc', () => {
+    // GIVEN the project type on a fixture repo
+    const project = new RustDockerProject({ name: 'svc', outdir: fixtureOutdir('single-crate') });
+    // WHEN synthesized
+    const yaml = YAML.parse(Testing.synth(project)['.github/workflows/docker.yml']);
+    // THEN the drift job installs with npm ci and runs projen
+    expect(steps(yaml, DRIFT_JOB_ID).filter((x: any) => x.run).map((x: any) => x.run.split('\n')[0])).toEqual(['npm ci', 'npx projen', 'set -eu']);
   });
 });

@@ -1,0 +1,26 @@
+import { Testing } from 'projen';
+import * as YAML from 'yaml';
+import { MultiArchStrategy } from '../../src/github/image-workflow-options';
+import { RustDockerProject } from '../../src/project/rust-docker-project';
+import { fixtureOutdir } from '../util/fixture-project';
+import { lintWorkflow } from '../util/workflow-lint';
+
+// The workflow as users get it: through the RustDockerProject type, on the fixture repos.
+describe.each(['single-crate', 'docker-app', 'docker-workspace'])('RustDockerProject on %s', (fixture) => {
+  test.each([
+    ['defaults', {}],
+    ['native multi-arch, attested and signed, http probe', { platforms: ['linux/amd64', 'linux/arm64'], attestProvenance: true, sign: true, e2e: { httpProbe: { port: 8080, path: '/healthz' } } }],
+    ['cross-compiled', { platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: MultiArchStrategy.CROSS_COMPILE }],
+  ])('%s: a clean workflow whose E2E is the docker:e2e task', async (_name, options) => {
+    // GIVEN the project type with these options / WHEN synthesized
+    const out = Testing.synth(new RustDockerProject({ name: 'svc', outdir: fixtureOutdir(fixture), ...options }));
+    const text: string = out['.github/workflows/docker.yml'];
+    // THEN the workflow has no findings
+    expect(await lintWorkflow(text, 'docker.yml')).toEqual([]);
+    // AND the local task runs the same E2E scripts
+    const e2eRuns = YAML.parse(text).jobs.image.steps.filter((s: any) => s.id.startsWith('e2e_')).map((s: any) => s.run);
+    const taskRuns = out['.projen/tasks.json'].tasks['docker:e2e'].steps.filter((s: any) => s.exec).map((s: any) => s.exec);
+    expect(taskRuns).toEqual(e2eRuns);
+    expect(e2eRuns.length).toBeGreaterThan(0);
+  });
+});
