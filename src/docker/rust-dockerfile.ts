@@ -142,11 +142,11 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
   const dirs = [...new Set([...stubs.main, ...stubs.empty].map(dirOf).filter(d => d !== '.'))];
   const commands = manifests.length === 1
     ? [`awk '${manifestAwk(names)}' ${manifests[0]} > ${manifests[0]}.tmp`, `mv ${manifests[0]}.tmp ${manifests[0]}`]
-    : [`for f in ${manifests.join(' ')}; do awk '${manifestAwk(names)}' "$f" > "$f.tmp"; mv "$f.tmp" "$f"; done`];
+    : [`for f in ${words(manifests)}; do awk '${manifestAwk(names)}' "$f" > "$f.tmp"; mv "$f.tmp" "$f"; done`];
   commands.push(`awk '${lockAwk(names)}' Cargo.lock > Cargo.lock.tmp`, 'mv Cargo.lock.tmp Cargo.lock');
-  if (dirs.length > 0) commands.push(`mkdir -p ${dirs.join(' ')}`);
-  if (stubs.main.length > 0) commands.push(`echo 'fn main() {}' | tee ${stubs.main.join(' ')} > /dev/null`);
-  if (stubs.empty.length > 0) commands.push(`touch ${stubs.empty.join(' ')}`);
+  if (dirs.length > 0) commands.push(`mkdir -p ${words(dirs)}`);
+  if (stubs.main.length > 0) commands.push(`echo 'fn main() {}' | tee ${words(stubs.main)} > /dev/null`);
+  if (stubs.empty.length > 0) commands.push(`touch ${words(stubs.empty)}`);
   skel.runWith({ commands });
 
   const builder = file.addStage({ from: 'base', name: 'builder' });
@@ -310,7 +310,7 @@ function stubFiles(packages: CargoPackageFacts[]): { main: string[]; empty: stri
 /** `touch` of every member's target root files and build scripts: cargo then rebuilds the workspace crates, never the dependencies. */
 function touchSources(p: ImagePlan): string {
   const stubs = stubFiles(p.packages);
-  return `touch ${[...stubs.main, ...stubs.empty].join(' ')}`;
+  return `touch ${words([...stubs.main, ...stubs.empty])}`;
 }
 
 function dirOf(file: string): string {
@@ -391,6 +391,11 @@ function installRuntimePackages(rt: DockerStage, p: ImagePlan): void {
   } else {
     rt.run(`if command -v apt-get >/dev/null; then ${apt}; elif command -v apk >/dev/null; then ${apk}; else echo "runtimePackages: no apt-get or apk in ${p.runtimeImage}" >&2; exit 1; fi`);
   }
+}
+
+/** Shell words for paths (quoted when needed). */
+function words(paths: string[]): string {
+  return paths.map(shellQuote).join(' ');
 }
 
 /** Quotes a word for sh when it has anything but safe characters. */

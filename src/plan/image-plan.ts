@@ -628,7 +628,7 @@ function allowListPatterns(plan: Pick<ImagePlan, 'packages' | 'toolchainFile' | 
     allow.push(`${prefix}Cargo.toml`, `${prefix}src`);
     const files = [...pkg.binaries.map(b => b.path), ...(pkg.lib ? [pkg.lib.path] : []), ...pkg.otherTargets.map(t => t.path)];
     for (const f of files) allow.push(targetAllowEntry(pkg, f));
-    if (pkg.buildScript) allow.push(pkg.buildScript);
+    if (pkg.buildScript) allow.push(targetAllowEntry(pkg, pkg.buildScript));
   }
   const userAllow = patternList('dockerignoreAllow', options.dockerignoreAllow);
   const userDeny = patternList('dockerignoreDeny', options.dockerignoreDeny);

@@ -225,6 +225,29 @@ describeDocker('RustDockerfile real builds', () => {
     }, DOCKER_TEST_TIMEOUT);
   });
 
+  test('build secrets (file form): required secret mounted on the cargo build, never in the image', async () => {
+    // GIVEN a Dockerfile whose cargo build needs a required secret (the env= form needs dockerfile
+    // frontend 1.10+, which this offline engine's built-in frontend may lack: the file form is built here)
+    const ctx = prepareFixture(APP.name, { inject: true });
+    const dockerfile = generate(ctx, {
+      dependencyCaching: DependencyCaching.NONE, runtime: RuntimeBase.DISTROLESS_CC, buildSecrets: [{ id: 'cargo_token', required: true }],
+    });
+    expect(dockerfile).toContain('--mount=type=secret,id=cargo_token,required=true');
+    const tag = newTag('secret-docker-app');
+    // WHEN built without the secret THEN BuildKit refuses (the mount is on the RUN and required)
+    const without = await buildImage({ context: ctx, dockerfile, tag });
+    expect(without.ok).toBe(false);
+    expect(without.log).toContain('secret cargo_token not found');
+    // WHEN built with it THEN the build succeeds and the value appears nowhere in the image
+    const secretFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'secret-')), 'token');
+    fs.writeFileSync(secretFile, 'TOP-SECRET-VALUE-42');
+    expectBuilt(await buildImage({ context: ctx, dockerfile, tag, extraArgs: ['--secret', `id=cargo_token,src=${secretFile}`] }));
+    expect((await runImage(tag)).stdout).toContain(`${APP.out} v1`);
+    const history = execFileSync(DOCKER, ['history', '--no-trunc', tag], { encoding: 'utf8' });
+    expect(history).not.toContain('TOP-SECRET-VALUE-42');
+    expect(inspect(tag, '{{json .Config.Env}}')).not.toContain('TOP-SECRET');
+  }, DOCKER_TEST_TIMEOUT);
+
   test('cross-compilation (TARGETARCH=amd64): target from $TARGETARCH, cross linker env, binary from target/<triple>/release', async () => {
     // GIVEN a cross-compiling SKELETON Dockerfile for the single crate
     const ctx = prepareFixture(APP.name, { inject: true });

@@ -316,6 +316,14 @@ describe('.dockerignore', () => {
     expect(p.dockerignorePatterns).toContain('!benches');
   });
 
+  test('a build script in its own folder allows the folder (its modules), one at the package root only the file', () => {
+    const f = facts('single-crate');
+    const inDir = resolveImagePlan({}, { ...f, packages: [{ ...f.packages[0], buildScript: 'build/main.rs' }] }, '.');
+    expect(inDir.dockerignorePatterns).toContain('!build');
+    const atRoot = resolveImagePlan({}, { ...f, packages: [{ ...f.packages[0], buildScript: 'build.rs' }] }, '.');
+    expect(atRoot.dockerignorePatterns).toContain('!build.rs');
+  });
+
   test('user allow entries come after the computed ones, deny entries last', () => {
     const p = plan('single-crate', { dockerignoreAllow: ['migrations'], dockerignoreDeny: ['src/fixtures'] });
     expect(p.dockerignorePatterns.slice(-2)).toEqual(['!migrations', 'src/fixtures']);
