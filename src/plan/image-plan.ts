@@ -218,6 +218,12 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
   // build stage packages
   const buildPackages = packageList('buildPackages', options.buildPackages);
   if (targetLibc === TargetLibc.MUSL && !buildPackages.includes('musl-tools')) buildPackages.push('musl-tools');
+  const builderImage = unpinnedChef ?? unpinnedRust;
+  if (/(^|[:/-])alpine/.test(builderImage) && (buildPackages.length > 0 || crossCompile)) {
+    const why = crossCompile ? 'cross-compilation installs its linker' : `${showValue(buildPackages)} are installed`;
+    throw RustDockerError.forOption(options.chefImage ? 'chefImage' : 'rustImage', `${showValue(builderImage)} looks Alpine-based, but ${why} with apt-get`,
+      'Use a Debian-based Rust image (e.g. "rust:1.95-slim-bookworm"): MUSL binaries are built there with musl-tools');
+  }
 
   // runtime
   const runtimePackages = resolveRuntimePackages(options, runtime);
@@ -245,6 +251,13 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
 
   const dockerfilePath = resolveFilePath('dockerfilePath', options.dockerfilePath, contextDir, 'Dockerfile');
   const dockerignore = options.dockerignore ?? true;
+  if (!dockerignore) {
+    for (const key of ['dockerignoreMode', 'dockerignoreAllow', 'dockerignoreDeny'] as const) {
+      if (options[key] !== undefined) {
+        throw RustDockerError.forOption(key, 'has no effect because "dockerignore" is false', `Remove "${key}", or remove "dockerignore: false"`);
+      }
+    }
+  }
   const dockerignoreMode = enumValue('dockerignoreMode', options.dockerignoreMode, DockerIgnoreMode, DockerIgnoreMode.ALLOW_LIST);
   const dockerignorePath = contextDir === '.' ? '.dockerignore' : `${contextDir}/.dockerignore`;
 
@@ -424,7 +437,7 @@ function resolveRustVersion(options: ImagePlanOptions, ws: CargoWorkspaceFacts):
   if (ws.rustVersion !== undefined && RUST_VERSION.test(ws.rustVersion)) {
     return { rustVersion: ws.rustVersion, rustVersionSource: 'rust-version of Cargo.toml' };
   }
-  return { rustVersion: '1', rustVersionSource: 'default (no rust-toolchain.toml or rust-version)' };
+  return { rustVersion: '1', rustVersionSource: 'the default (no rust-toolchain.toml channel or rust-version)' };
 }
 
 function resolveRuntimeBase(options: ImagePlanOptions): RuntimeBase {
@@ -667,7 +680,7 @@ function summarize(plan: Omit<ImagePlan, 'summary' | 'dockerignorePatterns'>, ws
   const kind = !ws.isWorkspace ? `package ${ws.rootPackage}` : `workspace of ${ws.packages.length} package${ws.packages.length === 1 ? '' : 's'} (${ws.packages.map(p => p.name).join(', ')})`;
   lines.push(`Cargo: ${kind}`);
   lines.push(`Binaries: ${plan.binaries.map(b => `${b.name} (${b.path})`).join(', ')} of package ${plan.packageName}`);
-  lines.push(`Rust: ${plan.rustVersion} (${plan.rustVersionSource})${ws.toolchainFile ? `; ${ws.toolchainFile} copied before any cargo command` : ''}`);
+  lines.push(`Rust: ${plan.rustVersion}, from ${plan.rustVersionSource}${ws.toolchainFile ? `; ${ws.toolchainFile} copied before any cargo command` : ''}`);
   lines.push(`Dependency caching: ${enumName(plan.dependencyCaching)}`);
   lines.push(`Target: ${plan.targetLibc === TargetLibc.MUSL ? 'musl (static)' : 'glibc'}${plan.crossCompile ? ', cross-compiled from $BUILDPLATFORM for $TARGETARCH (amd64, arm64)' : ''}, profile ${plan.cargoProfile}`);
   lines.push(`Runtime: ${enumName(plan.runtime)} (${plan.runtimeImage}), ${plan.user ? `user ${plan.user.uid}:${plan.user.gid}` : 'root'}`);

@@ -61,7 +61,7 @@ describe('defaults', () => {
   test('the summary names binaries, Rust source, strategy, target and runtime', () => {
     const summary = plan('toolchain-file').summary.join('\n');
     expect(summary).toContain('Binaries: toolchained (src/main.rs) of package toolchained');
-    expect(summary).toContain('Rust: 1.95 (rust-toolchain.toml channel)');
+    expect(summary).toContain('Rust: 1.95, from rust-toolchain.toml channel');
     expect(summary).toContain('Dependency caching: CARGO_CHEF');
     expect(summary).toContain('Runtime: DEBIAN_SLIM (debian:bookworm-slim), user 10001:10001');
     expect(summary).toContain('Cargo config: .cargo/config.toml');
@@ -110,6 +110,12 @@ describe('rust version', () => {
     expect(p.rustImage).toBe('ghcr.io/acme/rust:1.95');
     expect(p.chefImage).toBeUndefined();
     expect(p.installChef).toBe(true);
+  });
+
+  test('an Alpine builder is rejected when apt-get is needed (build packages, MUSL, cross)', () => {
+    expectError(() => plan('single-crate', { rustImage: 'rust:1.95-alpine', runtime: RuntimeBase.SCRATCH }), 'rustImage', /Alpine-based/, /musl-tools/, /Debian-based/);
+    expectError(() => plan('single-crate', { chefImage: 'lukemathwalker/cargo-chef:latest-rust-1-alpine3.20', crossCompile: true }), 'chefImage', /cross-compilation/);
+    expect(plan('single-crate', { rustImage: 'rust:1.95-alpine', dependencyCaching: DependencyCaching.NONE }).rustImage).toBe('rust:1.95-alpine');
   });
 
   test('chefImage is rejected with another strategy; bad image references are rejected', () => {
@@ -336,8 +342,9 @@ describe('.dockerignore', () => {
     expect(p.dockerignorePatterns.some(x => x.includes('.md'))).toBe(false);
   });
 
-  test('dockerignore: false is carried to the plan', () => {
+  test('dockerignore: false is carried to the plan; .dockerignore options are then rejected', () => {
     expect(plan('single-crate', { dockerignore: false }).dockerignore).toBe(false);
+    expectError(() => plan('single-crate', { dockerignore: false, dockerignoreAllow: ['x'] }), 'dockerignoreAllow', /no effect/);
   });
 });
 
