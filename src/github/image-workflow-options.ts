@@ -84,6 +84,11 @@ export interface ImageE2eOptions {
    * @default - required with `composeFile`
    */
   readonly composeService?: string;
+  /**
+   * Minutes each E2E step may run in CI before it is cancelled (a server that ignores `smokeArgs` would otherwise hang the job).
+   * @default 10 (more for an HTTP probe with a longer timeout)
+   */
+  readonly timeoutMinutes?: number;
 }
 
 /** Options for the GitHub image workflow. */

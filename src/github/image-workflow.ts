@@ -230,6 +230,7 @@ function e2eSteps(p: PipelinePlan): JobStep[] {
     name: step.name,
     env: { IMAGE: p.localTag },
     run: step.run,
+    timeoutMinutes: step.timeoutMinutes,
   }));
 }
 

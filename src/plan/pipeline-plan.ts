@@ -16,6 +16,8 @@ export interface E2eStep {
   readonly name: string;
   /** Shell script (POSIX sh, also valid bash); `$IMAGE` is the image under test. */
   readonly run: string;
+  /** Minutes the step may run in CI. */
+  readonly timeoutMinutes: number;
 }
 
 /** A target platform and the runner that builds it natively. */
@@ -446,7 +448,11 @@ function resolveBuildSecret(secret: BuildSecret, index: number): BuildSecretPlan
 // E2E
 
 function resolveE2eSteps(e2e: ImageE2eOptions): E2eStep[] {
-  const steps: E2eStep[] = [];
+  const timeoutMinutes = e2e.timeoutMinutes ?? 10;
+  if (!Number.isInteger(timeoutMinutes) || timeoutMinutes < 1 || timeoutMinutes > 360) {
+    throw RustDockerError.forOption('e2e.timeoutMinutes', `${showValue(timeoutMinutes)} is not a number of minutes from 1 to 360`, 'Give a whole number of minutes, e.g. 10');
+  }
+  const steps: Array<Omit<E2eStep, 'timeoutMinutes'> & { timeoutMinutes?: number }> = [];
   if (e2e.smokeTest ?? true) {
     const args = e2e.smokeArgs ?? ['--version'];
     assertWords('e2e.smokeArgs', args);
@@ -463,7 +469,7 @@ function resolveE2eSteps(e2e: ImageE2eOptions): E2eStep[] {
   });
   if (e2e.httpProbe) steps.push(httpProbeStep(e2e));
   if (e2e.composeFile !== undefined || e2e.composeService !== undefined) steps.push(composeStep(e2e));
-  return steps;
+  return steps.map(step => ({ ...step, timeoutMinutes: Math.max(timeoutMinutes, step.timeoutMinutes ?? 0) }));
 }
 
 function script(lines: string[]): string {
@@ -482,7 +488,7 @@ function assertWords(option: string, words: unknown): asserts words is string[] 
   });
 }
 
-function httpProbeStep(e2e: ImageE2eOptions): E2eStep {
+function httpProbeStep(e2e: ImageE2eOptions): Omit<E2eStep, 'timeoutMinutes'> & { timeoutMinutes: number } {
   const probe = e2e.httpProbe!;
   const port = probe.port;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -512,6 +518,8 @@ function httpProbeStep(e2e: ImageE2eOptions): E2eStep {
   const url = `http://127.0.0.1:${port}${probePath}`;
   return {
     name: `E2E HTTP probe ${probePath} on port ${port}`,
+    // the probe's own deadline, plus time to start and clean up
+    timeoutMinutes: Math.ceil(timeout / 60) + 2,
     run: script([
       `name="e2e-http-${port}-$$"`,
       'cleanup() {',
@@ -542,7 +550,7 @@ function httpProbeStep(e2e: ImageE2eOptions): E2eStep {
   };
 }
 
-function composeStep(e2e: ImageE2eOptions): E2eStep {
+function composeStep(e2e: ImageE2eOptions): Omit<E2eStep, 'timeoutMinutes'> {
   if (e2e.composeFile === undefined) {
     throw RustDockerError.forOption('e2e.composeService', 'is set without composeFile', 'Set "e2e.composeFile" to the compose file, or drop "e2e.composeService"');
   }

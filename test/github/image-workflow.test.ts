@@ -63,7 +63,7 @@ describe('default workflow', () => {
 
   test('E2E runs the plan’s scripts against the loaded local tag, passed by env', () => {
     const e2e = steps(s.yaml, 'image')[stepIndex(s.yaml, 'image', 'e2e_1')];
-    expect(e2e).toEqual({ name: 'E2E smoke test', id: 'e2e_1', env: { IMAGE: 'hello-svc:local' }, run: s.plan.pipeline.e2eSteps[0].run });
+    expect(e2e).toEqual({ 'name': 'E2E smoke test', 'id': 'e2e_1', 'env': { IMAGE: 'hello-svc:local' }, 'run': s.plan.pipeline.e2eSteps[0].run, 'timeout-minutes': 10 });
   });
 
   test('login and push are skipped on pull requests; push reuses the cache with the full tag set', () => {

@@ -71,7 +71,7 @@ describe('defaults', () => {
     // GIVEN no e2e options / WHEN resolved
     const p = plan();
     // THEN one step runs the image with --version
-    expect(p.e2eSteps).toEqual([{ name: 'E2E smoke test', run: 'set -eu\ndocker run --rm "$IMAGE" --version\n' }]);
+    expect(p.e2eSteps).toEqual([{ name: 'E2E smoke test', run: 'set -eu\ndocker run --rm "$IMAGE" --version\n', timeoutMinutes: 10 }]);
   });
 
   test('more than one platform defaults to NATIVE_RUNNERS with the arm runner for arm64', () => {
@@ -254,6 +254,15 @@ describe('E2E validation', () => {
     expect(errorOf({ e2e: { composeService: 'test' } })).toMatch(/^option "e2e.composeService": is set without composeFile/);
     expect(errorOf({ e2e: { composeFile: '../x.yml', composeService: 'test' } })).toMatch(/^option "e2e.composeFile": "..\/x.yml" is not a path inside the project/);
     expect(errorOf({ e2e: { composeFile: 'c.yml', composeService: 'a b' } })).toMatch(/^option "e2e.composeService"/);
+  });
+
+  test('each E2E step has a CI timeout, longer for a long HTTP probe', () => {
+    // GIVEN a 20-minute probe deadline and the default step timeout
+    const steps = plan({ e2e: { commands: ['true'], httpProbe: { port: 80, timeoutSeconds: 1200 } } }).e2eSteps;
+    // THEN the probe step outlives its own deadline; the others keep the default
+    expect(steps.map(x => x.timeoutMinutes)).toEqual([10, 10, 22]);
+    expect(plan({ e2e: { timeoutMinutes: 30 } }).e2eSteps[0].timeoutMinutes).toBe(30);
+    expect(errorOf({ e2e: { timeoutMinutes: 0 } })).toMatch(/^option "e2e.timeoutMinutes": 0 is not a number of minutes from 1 to 360/);
   });
 
   test('the smoke test can be turned off', () => {
