@@ -329,6 +329,7 @@ describe('escape hatches', () => {
   test('triggers follow the options', () => {
     expect(synthWorkflow({ branches: ['main', 'release/*'], versionTags: false, pullRequests: false }).yaml.on).toEqual({ push: { branches: ['main', 'release/*'] } });
     expect(synthWorkflow({ branches: [], pullRequests: false }).yaml.on).toEqual({ push: { tags: ['v*'] } });
+    expect(synthWorkflow({ branches: [] }).yaml.on).toEqual({ push: { tags: ['v*'] }, pull_request: {} });
     expect(synthWorkflow({ workflowName: 'image' }).fileName).toBe('.github/workflows/image.yml');
   });
 
