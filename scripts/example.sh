@@ -13,7 +13,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
 [ -d node_modules/projen ] || npm ci
 # compile the library (jsii) so examples import lib/ exactly as users import the package
-npx jsii --silence-warnings=reserved-word >/dev/null
+flock "${TMPDIR:-/tmp}/projen-rust-docker-jsii.lock" npx jsii --silence-warnings=reserved-word >/dev/null
 
 # link <dir>/node_modules/<name> -> <target> (examples resolve packages to this checkout)
 link() { mkdir -p "$(dirname "$1/node_modules/$2")"; ln -sfn "$3" "$1/node_modules/$2"; }
@@ -23,7 +23,7 @@ if grep -q "@acme/projen-rust-service" "$EXAMPLE/.projenrc.ts"; then
   ORG=examples/org-preset
   for pkg in projen constructs; do link "$ORG" "$pkg" "$ROOT/node_modules/$pkg"; done
   link "$ORG" projen-rust-docker "$ROOT"
-  (cd "$ORG" && "$ROOT/node_modules/.bin/jsii" --silence-warnings=reserved-word >/dev/null)
+  (cd "$ORG" && flock "${TMPDIR:-/tmp}/projen-rust-docker-jsii.lock" "$ROOT/node_modules/.bin/jsii" --silence-warnings=reserved-word >/dev/null)
   link "$EXAMPLE" @acme/projen-rust-service "$ROOT/$ORG"
 fi
 

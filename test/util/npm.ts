@@ -8,6 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 export const ROOT = path.join(__dirname, '..', '..');
+/** Serializes jsii compiles of lib/ across parallel jest workers and scripts/example.sh. */
+export const JSII_LOCK = path.join(os.tmpdir(), 'projen-rust-docker-jsii.lock');
+
 export const PROJEN_VERSION: string = require(path.join(ROOT, 'node_modules', 'projen', 'package.json')).version;
 
 /** Runs a command; on failure throws with its output. CI is unset: projen then installs with `npm install`, as on a laptop. */
@@ -30,7 +33,8 @@ export function npmPack(dir: string): string {
 
 /** Compiles (jsii: lib/ and .jsii, never stale) and packs this library; returns the .tgz path. */
 export function packLibrary(): string {
-  run('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: ROOT });
+  // one jsii compile at a time: other test files (and scripts/example.sh) compile lib/ too
+  run('flock', [JSII_LOCK, 'npx', 'jsii', '--silence-warnings=reserved-word'], { cwd: ROOT });
   return npmPack(ROOT);
 }
 
