@@ -137,12 +137,6 @@ export interface PipelinePlan {
 /** Platforms the workflow builds (GitHub has hosted runners for both; Rust targets map 1:1). */
 export const SUPPORTED_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 
-/** Whether the options make the Dockerfile cross-compile (the CROSS_COMPILE strategy with more than one platform). */
-export function impliesCrossCompile(options: ImageWorkflowOptions): boolean {
-  const platforms = options.platforms ?? ['linux/amd64'];
-  return options.multiArchStrategy === MultiArchStrategy.CROSS_COMPILE && new Set(platforms).size > 1;
-}
-
 /** Quotes one word for POSIX sh / bash: unchanged when safe, else single-quoted. */
 export function shellQuote(word: string): string {
   if (word !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;

@@ -7,7 +7,7 @@ import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
 import { DependencyCaching } from '../../src/docker/rust-dockerfile-options';
 import { ActionPinning, CacheBackend, ImageWorkflowOptions, MultiArchStrategy } from '../../src/github/image-workflow-options';
 import { resolveImagePlan } from '../../src/plan/image-plan';
-import { defaultCacheMounts, impliesCrossCompile, resolvePipelinePlan, shellQuote } from '../../src/plan/pipeline-plan';
+import { defaultCacheMounts, resolvePipelinePlan, shellQuote } from '../../src/plan/pipeline-plan';
 import { shellcheck } from '../util/workflow-lint';
 
 const facts = CargoWorkspace.load(path.join(__dirname, '..', 'fixtures', 'single-crate')).facts;
@@ -91,13 +91,12 @@ describe('defaults', () => {
     expect(p.multiArchStrategy).toBeUndefined();
   });
 
-  test('CROSS_COMPILE with several platforms implies a cross-compiling Dockerfile', () => {
-    // GIVEN the CROSS_COMPILE strategy
-    const options = { platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: MultiArchStrategy.CROSS_COMPILE };
-    // THEN the lead's plan knows the Dockerfile must cross-compile, and the pipeline plan accepts it
-    expect(impliesCrossCompile(options)).toBe(true);
-    expect(impliesCrossCompile({ platforms: ['linux/amd64'], multiArchStrategy: MultiArchStrategy.CROSS_COMPILE })).toBe(false);
-    expect(plan(options).multiArchStrategy).toBe(MultiArchStrategy.CROSS_COMPILE);
+  test('CROSS_COMPILE with several platforms goes with a cross-compiling Dockerfile', () => {
+    // GIVEN the CROSS_COMPILE strategy / WHEN both plans resolve
+    const image = resolveImagePlan({ platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: MultiArchStrategy.CROSS_COMPILE }, facts, '.');
+    // THEN the image plan cross-compiles and the pipeline plan accepts it
+    expect(image.crossCompile).toBe(true);
+    expect(resolvePipelinePlan({ platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: MultiArchStrategy.CROSS_COMPILE }, image, 'x').multiArchStrategy).toBe(MultiArchStrategy.CROSS_COMPILE);
   });
 });
 
