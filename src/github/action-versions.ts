@@ -65,6 +65,10 @@ export function resolveActionRefs(
     const override = overrides[action];
     if (override !== undefined) {
       result[action] = parseOverride(action, override);
+      if (pinning === ActionPinning.COMMIT_SHA && !SHA.test(result[action].uses.slice(action.length + 1))) {
+        throw RustDockerError.forOption(`actionVersions.${action}`, `${showValue(override)} is not a full commit SHA, but "actionPinning" is COMMIT_SHA`,
+          'Give the full 40-character commit SHA of the version (optionally "<sha> # v1.2.3"), or use ActionPinning.MAJOR_VERSION');
+      }
     } else if (pinning === ActionPinning.COMMIT_SHA) {
       result[action] = { uses: `${action}@${row.sha}`, comment: row.version };
     } else {
