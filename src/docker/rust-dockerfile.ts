@@ -114,7 +114,7 @@ function cargoChef(file: Dockerfile, p: ImagePlan): RenderedStages {
   builder.copy({ from: 'planner', sources: [`${BUILD_DIR}/recipe.json`], dest: 'recipe.json' });
   builder.comment('dependencies only: this layer is reused until Cargo.toml/Cargo.lock change');
   builder.runWith({
-    commands: [['cargo chef cook', ...cargoFlags(p, false), '--recipe-path recipe.json'].join(' ')],
+    commands: [['cargo chef cook', ...cargoFlags(p, true), '--recipe-path recipe.json'].join(' ')],
     mounts: [...registryMounts(p), ...secretMounts(p)],
   });
   builder.copy({ sources: ['.'], dest: '.' });
@@ -251,22 +251,25 @@ function setupTarget(stage: DockerStage, p: ImagePlan): void {
   });
 }
 
-/** Flags shared by `cargo chef cook` and `cargo build`. */
-function cargoFlags(p: ImagePlan, withExtraArgs: boolean): string[] {
+/**
+ * Flags shared by `cargo chef cook` and `cargo build`. `cargo chef cook --bin` takes one binary
+ * (and cook takes no extra cargo arguments): with several binaries cook builds the package's.
+ */
+function cargoFlags(p: ImagePlan, forCook: boolean): string[] {
   const flags = ['--locked'];
   flags.push(...(p.cargoProfile === 'release' ? ['--release'] : ['--profile', p.cargoProfile]));
   if (p.isWorkspace) flags.push('-p', p.packageName);
-  for (const b of p.binaries) flags.push('--bin', b.name);
+  if (!forCook || p.binaries.length === 1) for (const b of p.binaries) flags.push('--bin', b.name);
   if (p.allFeatures) flags.push('--all-features');
   if (p.noDefaultFeatures) flags.push('--no-default-features');
   if (p.features.length > 0) flags.push('--features', p.features.join(','));
   if (p.explicitTarget) flags.push('--target', `"$(cat ${RUST_TARGET_FILE})"`);
-  if (withExtraArgs) flags.push(...p.cargoBuildArgs.map(shellQuote));
+  if (!forCook) flags.push(...p.cargoBuildArgs.map(shellQuote));
   return flags;
 }
 
 function cargoBuild(p: ImagePlan): string {
-  return ['cargo build', ...cargoFlags(p, true)].join(' ');
+  return ['cargo build', ...cargoFlags(p, false)].join(' ');
 }
 
 /** Where cargo puts the binaries (a shell word). */

@@ -113,6 +113,12 @@ describe('CARGO_CHEF', () => {
     expect(text).toContain('cp target/release/worker /out/');
   });
 
+  test('several binaries: cook gets no --bin (it takes one), the build gets all of them', () => {
+    const { text } = synth('multi-bin', { binaries: ['multi', 'b'] });
+    expect(text).toContain('cargo chef cook --locked --release --recipe-path recipe.json');
+    expect(text).toContain('cargo build --locked --release --bin multi --bin b && \\');
+  });
+
   test('rustImage without chefImage installs cargo-chef in that image', () => {
     const { text } = synth('single-crate', { rustImage: 'rust:1.95-slim-bookworm' });
     expect(stage(text, 'chef').slice(0, 2)).toEqual([
