@@ -29,6 +29,12 @@ describe('action reference table', () => {
     });
   });
 
+  test('under COMMIT_SHA pinning an override must be a full SHA (a tag would undo the pinning)', () => {
+    expect(() => resolveActionRefs(ActionPinning.COMMIT_SHA, { 'actions/cache': 'v4' }))
+      .toThrow(/^option "actionVersions.actions\/cache": "v4" is not a full commit SHA, but "actionPinning" is COMMIT_SHA/);
+    expect(resolveActionRefs(ActionPinning.MAJOR_VERSION, { 'actions/cache': 'v4' })['actions/cache']).toEqual({ uses: 'actions/cache@v4' });
+  });
+
   test('an override SHA without a comment is written bare', () => {
     const refs = resolveActionRefs(ActionPinning.COMMIT_SHA, { 'actions/cache': 'f'.repeat(40) });
     expect(refs['actions/cache']).toEqual({ uses: `actions/cache@${'f'.repeat(40)}` });
