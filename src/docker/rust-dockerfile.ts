@@ -5,10 +5,8 @@ import { CacheSharing, DockerStage, MountType, RunMount } from './dockerfile-sta
 import { DependencyCaching, RuntimeBase, TargetLibc } from './rust-dockerfile-options';
 import { CargoPackageFacts } from '../cargo/cargo-workspace';
 import { BuildPlan } from '../plan/build-plan';
-import { CROSS_ARCHES, ImagePlan } from '../plan/image-plan';
+import { BUILD_DIR, CROSS_ARCHES, ImagePlan } from '../plan/image-plan';
 
-/** Working directory of the build stages. */
-export const BUILD_DIR = '/build';
 /** Folder of the builder stage that holds the compiled binaries, whatever the strategy. */
 export const OUT_DIR = '/out';
 /** File in which the builder stage records the Rust target triple (MUSL or cross builds). */
@@ -172,14 +170,10 @@ function singleBuilder(file: Dockerfile, p: ImagePlan, cacheMounts: boolean): Re
   installBuildPackages(builder, p);
   copyToolchainAndConfig(builder, p, 'before any cargo command, so the target setup uses the pinned toolchain');
   setupTarget(builder, p);
-  const mounts: RunMount[] = [...secretMounts(p)];
+  const mounts: RunMount[] = [...registryMounts(p), ...secretMounts(p)];
   if (cacheMounts) {
     builder.arg('TARGETPLATFORM');
     builder.comment(`cache mounts: compiled dependencies stay in ${BUILD_DIR}/target between builds on this builder (not in the image layers)`);
-    mounts.unshift(
-      { type: MountType.CACHE, target: `${BUILD_DIR}/target`, id: `${p.packageName}-target-$TARGETPLATFORM-${p.targetLibc}-${p.cargoProfile}`, sharing: CacheSharing.LOCKED },
-      ...registryMounts(p),
-    );
   }
   builder.copy({ sources: ['.'], dest: '.' });
   if (cacheMounts) {
@@ -282,11 +276,9 @@ function copyOut(p: ImagePlan): string[] {
   return [`mkdir -p ${OUT_DIR}`, `cp ${p.binaries.map(b => `${dir}/${b.name}`).join(' ')} ${OUT_DIR}/`];
 }
 
-function registryMounts(_p: ImagePlan): RunMount[] {
-  return [
-    { type: MountType.CACHE, target: '/usr/local/cargo/registry', id: 'cargo-registry', sharing: CacheSharing.LOCKED },
-    { type: MountType.CACHE, target: '/usr/local/cargo/git/db', id: 'cargo-git-db', sharing: CacheSharing.LOCKED },
-  ];
+/** The plan's cache mounts (registry, git db, and `target/` for CACHE_MOUNTS), locked: cargo does not share them safely. */
+function registryMounts(p: ImagePlan): RunMount[] {
+  return p.cacheMounts.map(m => ({ type: MountType.CACHE, target: m.target, id: m.id, sharing: CacheSharing.LOCKED }));
 }
 
 function secretMounts(p: ImagePlan): RunMount[] {

@@ -19,6 +19,14 @@ export interface ImageUser {
   readonly name: string;
 }
 
+/** A BuildKit cache mount of the generated Dockerfile (`RUN --mount=type=cache,id=<id>,target=<target>`). */
+export interface ImageCacheMount {
+  /** Cache id; may contain `$TARGETPLATFORM` (expanded by BuildKit per platform). */
+  readonly id: string;
+  /** Mount target in the build container. */
+  readonly target: string;
+}
+
 /**
  * Everything the Dockerfile and `.dockerignore` renderers need, resolved and validated.
  * Pure data: computed once from options + Cargo facts, before any file renders.
@@ -82,6 +90,8 @@ export interface ImagePlan {
   readonly vendorDirs: string[];
   /** Build secrets the build consumes. */
   readonly buildSecrets: BuildSecret[];
+  /** Cache mounts on cargo commands: the registry and git db (CARGO_CHEF, SKELETON, CACHE_MOUNTS), plus `target/` (CACHE_MOUNTS). */
+  readonly cacheMounts: ImageCacheMount[];
 
   /** Runtime base. */
   readonly runtime: RuntimeBase;
@@ -143,6 +153,9 @@ const RUNTIME_IMAGES: { [base: string]: string } = {
 
 /** Architectures (docker `TARGETARCH`) the cross-compilation maps to a Rust target. */
 export const CROSS_ARCHES: { [dockerArch: string]: string } = { amd64: 'x86_64', arm64: 'aarch64' };
+
+/** Working directory of the build stages. */
+export const BUILD_DIR = '/build';
 
 const DEFAULT_UID = 10001;
 const DISTROLESS_NONROOT_UID = 65532;
@@ -262,6 +275,13 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
   const dockerignorePath = contextDir === '.' ? '.dockerignore' : `${contextDir}/.dockerignore`;
 
   const explicitTarget = crossCompile || targetLibc === TargetLibc.MUSL;
+  const cacheMounts: ImageCacheMount[] = [];
+  if (dependencyCaching === DependencyCaching.CACHE_MOUNTS) {
+    cacheMounts.push({ id: `${packageName}-target-$TARGETPLATFORM-${targetLibc}-${cargoProfile}`, target: `${BUILD_DIR}/target` });
+  }
+  if (dependencyCaching !== DependencyCaching.NONE) {
+    cacheMounts.push({ id: 'cargo-registry', target: '/usr/local/cargo/registry' }, { id: 'cargo-git-db', target: '/usr/local/cargo/git/db' });
+  }
   const base = {
     dockerfilePath,
     contextDir,
@@ -290,6 +310,7 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
     cargoConfigFile: workspace.cargoConfigFile,
     vendorDirs: [...workspace.vendorDirs],
     buildSecrets,
+    cacheMounts,
     runtime,
     runtimeImage: runtime === RuntimeBase.SCRATCH ? 'scratch' : pin(unpinnedRuntime),
     runtimePackages,

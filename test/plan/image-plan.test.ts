@@ -236,6 +236,15 @@ describe('runtime, libc and cross-compilation', () => {
   });
 });
 
+test('cache mounts: registry and git db for layer strategies, plus target/ (per platform, libc, profile) for CACHE_MOUNTS, none for NONE', () => {
+  expect(plan('single-crate').cacheMounts).toEqual([
+    { id: 'cargo-registry', target: '/usr/local/cargo/registry' }, { id: 'cargo-git-db', target: '/usr/local/cargo/git/db' },
+  ]);
+  expect(plan('single-crate', { dependencyCaching: DependencyCaching.CACHE_MOUNTS, cargoProfile: 'dist' }).cacheMounts[0])
+    .toEqual({ id: 'hello-target-$TARGETPLATFORM-gnu-dist', target: '/build/target' });
+  expect(plan('single-crate', { dependencyCaching: DependencyCaching.NONE }).cacheMounts).toEqual([]);
+});
+
 describe('image digests', () => {
   const digest = `sha256:${'a'.repeat(64)}`;
   test('pins the images it names', () => {
