@@ -1,0 +1,78 @@
+/**
+ * Property: for ANY configuration of `RustDockerProject` / `RustDocker` (every setting, presets,
+ * cargoDir, adoptExistingFiles, hostile values included) over several fixture repos, synthesis
+ *   - either succeeds, and every generated file passes every validator (Dockerfile lint incl.
+ *     shellcheck of RUN bodies; actionlint + action-validator + shellcheck + untrusted
+ *     expressions on each workflow; `.dockerignore` lines are exactly the plan's patterns;
+ *     every task command of `.projen/tasks.json` passes `shellcheck -s bash`),
+ *   - or fails with the library's own error (RustDockerError / CargoInferenceError) naming an
+ *     option, thrown while the project is created, with no file of the folder changed.
+ *
+ * Runs: FUZZ_RUNS (default 1000), seed: FUZZ_SEED (default fixed, printed). The long run is
+ * `scripts/fuzz-long.sh` (FUZZ_RUNS=5000).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as fc from 'fast-check';
+import { caseArb, describeCase } from './arbitraries';
+import { prepare, rejectionProblems, synthCase, validateOutcome, validatorRuns } from './harness';
+import { assertShellcheckInstalled } from '../util/dockerfile-lint';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
+
+describe('the whole option space', () => {
+  beforeAll(() => assertShellcheckInstalled());
+
+  test(`${RUNS} random configurations: clean files or a clear, early error, never a partial write`, async () => {
+    // GIVEN random configurations over the fixture repos
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-sc-'));
+    const stats = { cases: 0, synthesized: 0, rejected: 0, byError: new Map<string, number>(), byOption: new Map<string, number>() };
+    const started = Date.now();
+    try {
+      await fc.assert(
+        fc.asyncProperty(caseArb(), async (c) => {
+          stats.cases++;
+          const outdir = prepare(c);
+          try {
+            // WHEN the project is created and synthesized
+            const outcome = synthCase(c, outdir);
+            if (outcome.kind === 'rejected') {
+              // THEN a rejection is the library's error, early, naming an option, with nothing written
+              stats.rejected++;
+              const err = outcome.error as { name?: string; option?: string; message?: string };
+              stats.byError.set(String(err?.name), (stats.byError.get(String(err?.name)) ?? 0) + 1);
+              const option = err?.option ?? /option "([^"]+)"/.exec(err?.message ?? '')?.[1] ?? '?';
+              const top = option.split(/[.[]/)[0];
+              stats.byOption.set(top, (stats.byOption.get(top) ?? 0) + 1);
+              const problems = rejectionProblems(outcome);
+              if (problems.length > 0) throw new Error(`${problems.join('\n')}\ncase: ${describeCase(c)}`);
+              return;
+            }
+            // THEN every generated file passes the validators
+            stats.synthesized++;
+            const problems = await validateOutcome(c, outcome, scratch);
+            if (problems.length > 0) throw new Error(`${problems.slice(0, 8).join('\n')}\ncase: ${describeCase(c)}`);
+          } finally {
+            fs.rmSync(outdir, { recursive: true, force: true });
+          }
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: process.env.FUZZ_SHRINK !== '1' },
+      );
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const errors = [...stats.byError].map(([k, v]) => `${v} ${k}`).join(', ');
+      const options = [...stats.byOption].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${v}`).join(', ');
+      process.stdout.write(
+        `fuzz: ${stats.cases} cases (seed ${SEED}), ${stats.synthesized} synthesized and validated, ${stats.rejected} rejected (${errors || 'none'}) in ${seconds}s\n`
+        + `fuzz: rejections by option: ${options}\n`
+        + `fuzz: validator runs (cache misses): ${validatorRuns.dockerfile} Dockerfiles, ${validatorRuns.dockerfileShell} RUN shellchecks, ${validatorRuns.workflow} workflows, ${validatorRuns.taskShell} task scripts\n`,
+      );
+    }
+    // AND a fair share of cases synthesized (the property is not vacuous)
+    expect(stats.synthesized).toBeGreaterThan(stats.cases * 0.15);
+    expect(stats.rejected).toBeGreaterThan(stats.cases * 0.15);
+  }, 30 * 60 * 1000);
+});
