@@ -193,6 +193,7 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
   // what to build
   const isWorkspace = workspace.packages.length > 1;
   const { binaries, packageName } = resolveBinaries(options, workspace);
+  checkCargoNames(binaries, packageName);
   const pkg = workspace.packages.find(p => p.name === packageName)!;
   const { features, noDefaultFeatures, allFeatures } = resolveFeatures(options, pkg, binaries);
   const cargoProfile = options.cargoProfile ?? 'release';
@@ -349,7 +350,8 @@ function resolveBinaries(options: ImagePlanOptions, ws: CargoWorkspaceFacts): { 
       `Use one of the workspace members: ${ws.packages.map(p => p.name).join(', ')}`);
   }
   if (options.binaries !== undefined) {
-    if (!Array.isArray(options.binaries) || options.binaries.length === 0) {
+    assertArray('binaries', options.binaries);
+    if (options.binaries.length === 0) {
       throw RustDockerError.forOption('binaries', `${showValue(options.binaries)} is empty`, `Name at least one binary (available: ${available()}), or omit the option to infer it`);
     }
     const seen = new Set<string>();
@@ -397,6 +399,22 @@ function resolveBinaries(options: ImagePlanOptions, ws: CargoWorkspaceFacts): { 
   if (defaults.length === 1) return { binaries: [defaults[0]], packageName: defaults[0].packageName };
   throw RustDockerError.forOption('binaries', `cannot infer which binary to ship: ${candidates.length} binaries (${candidates.map(b => b.name).join(', ')}) and no single \`default-run\``,
     `Set "binaries" to the ones to ship, e.g. ["${candidates[0].name}"]`);
+}
+
+/** Cargo names go into RUN lines (`--bin`, `-p`) and COPY paths: only what cargo itself accepts (letters, digits, `-`, `_`). */
+const CARGO_NAME = /^[\p{L}\p{N}_-]+$/u;
+
+function checkCargoNames(binaries: CargoBinaryTarget[], packageName: string): void {
+  if (!CARGO_NAME.test(packageName)) {
+    throw RustDockerError.forOption('packageName', `package ${showValue(packageName)} of Cargo.toml is not a valid Cargo package name`,
+      'Rename the package in Cargo.toml: cargo accepts only letters, digits, "-" and "_"');
+  }
+  for (const b of binaries) {
+    if (!CARGO_NAME.test(b.name)) {
+      throw RustDockerError.forOption('binaries', `binary ${showValue(b.name)} of package ${showValue(b.packageName)} is not a valid Cargo target name`,
+        'Rename the [[bin]] in Cargo.toml: cargo accepts only letters, digits, "-" and "_"');
+    }
+  }
 }
 
 function resolveFeatures(options: ImagePlanOptions, pkg: CargoPackageFacts, binaries: CargoBinaryTarget[]) {
@@ -556,6 +574,7 @@ function resolveUser(options: ImagePlanOptions, runtime: RuntimeBase): ImageUser
 }
 
 function resolvePorts(ports: number[] | undefined): number[] {
+  assertArray('ports', ports);
   const result: number[] = [];
   for (const p of ports ?? []) {
     if (!Number.isInteger(p) || p < 1 || p > 65535) {
@@ -618,6 +637,7 @@ function resolveLabels(user: { [name: string]: string } | undefined, title: stri
 }
 
 function resolveSecrets(secrets: BuildSecret[] | undefined): BuildSecret[] {
+  assertArray('buildSecrets', secrets);
   const ids = new Set<string>();
   const envs = new Set<string>();
   for (const s of secrets ?? []) {
@@ -685,6 +705,7 @@ function relativeToContext(file: string, contextDir: string): string | undefined
 }
 
 function patternList(option: string, patterns: string[] | undefined): string[] {
+  assertArray(option, patterns);
   for (const p of patterns ?? []) {
     if (typeof p !== 'string' || p.trim() === '' || p !== p.trim() || p.startsWith('!') || p.startsWith('#')) {
       throw RustDockerError.forOption(option, `${showValue(p)} is not a path pattern`, 'Use a trimmed path or glob relative to the build context, without "!" or "#" in front');
@@ -724,7 +745,14 @@ function enumValue<T extends string>(option: string, value: T | undefined, enumO
   return value;
 }
 
+function assertArray(option: string, values: unknown): void {
+  if (values !== undefined && !Array.isArray(values)) {
+    throw RustDockerError.forOption(option, `${showValue(values)} is not a list`, `Pass a list, e.g. [${showValue(values)}]`);
+  }
+}
+
 function stringList(option: string, values: string[] | undefined): string[] {
+  assertArray(option, values);
   for (const v of values ?? []) {
     if (typeof v !== 'string' || v.trim() === '') {
       throw RustDockerError.forOption(option, `${showValue(v)} is empty or not a string`, 'Remove it');
@@ -734,6 +762,7 @@ function stringList(option: string, values: string[] | undefined): string[] {
 }
 
 function packageList(option: string, values: string[] | undefined): string[] {
+  assertArray(option, values);
   for (const v of values ?? []) {
     if (typeof v !== 'string' || !DEB_PACKAGE.test(v)) {
       throw RustDockerError.forOption(option, `${showValue(v)} is not a package name`, 'Use a package name such as "libssl-dev" (optionally "name=version")');

@@ -357,6 +357,12 @@ describe('.dockerignore', () => {
   });
 });
 
+test('a string where a list is expected is rejected (JavaScript callers)', () => {
+  expectError(() => plan('single-crate', { features: 'extra' as unknown as string[] }), 'features', /not a list/);
+  expectError(() => plan('single-crate', { ports: 8080 as unknown as number[] }), 'ports', /not a list/);
+  expectError(() => plan('single-crate', { binaries: 'hello' as unknown as string[] }), 'binaries', /not a list/);
+});
+
 test('invalid enum values are rejected with the valid names', () => {
   expectError(() => plan('single-crate', { dependencyCaching: 'fast' as DependencyCaching }), 'dependencyCaching', /"fast"/, /CARGO_CHEF, SKELETON, CACHE_MOUNTS, NONE/);
   expectError(() => plan('single-crate', { runtime: 'ubuntu' as RuntimeBase }), 'runtime', /DEBIAN_SLIM/);
