@@ -1,4 +1,4 @@
-import { ImagePlan } from './image-plan';
+import { ImageCacheMount, ImagePlan } from './image-plan';
 import { BuildSecret } from '../docker/rust-dockerfile-options';
 import { RustDockerError, showValue } from '../errors';
 import { resolveActionRefs, ResolvedActionRef } from '../github/action-versions';
@@ -60,14 +60,6 @@ export interface BuildSecretPlan {
   readonly required: boolean;
 }
 
-/** A BuildKit cache mount of the Dockerfile (`RUN --mount=type=cache,id=<id>,target=<target>`). */
-export interface CacheMountPlan {
-  /** Cache id. */
-  readonly id: string;
-  /** Mount target in the build container. */
-  readonly target: string;
-}
-
 /**
  * Everything the workflow and the local docker tasks need, resolved and validated.
  */
@@ -95,7 +87,7 @@ export interface PipelinePlan {
   /** Whether BuildKit cache mounts are persisted (buildkit-cache-dance). */
   readonly persistCacheMounts: boolean;
   /** Cache mounts persisted with `persistCacheMounts`. */
-  readonly cacheMounts: CacheMountPlan[];
+  readonly cacheMounts: ImageCacheMount[];
   /** Branches whose pushes build and push. */
   readonly branches: string[];
   /** Whether `v*` tags trigger the workflow. */
@@ -202,7 +194,7 @@ export function resolvePipelinePlan(options: ImageWorkflowOptions, image: ImageP
     nativePlatform,
     cacheBackend,
     persistCacheMounts,
-    cacheMounts: persistCacheMounts ? imageCacheMounts(image) : [],
+    cacheMounts: persistCacheMounts ? image.cacheMounts : [],
     branches,
     versionTags,
     pullRequests,
@@ -397,24 +389,6 @@ function sanitizeName(value: string): string {
 function resolveLocalTag(projectName: string): string {
   const name = sanitizeName(projectName) || 'image';
   return `${name}:local`;
-}
-
-/**
- * The CACHE_MOUNTS Dockerfile's cache mounts. An id may contain `$TARGETPLATFORM` (the workflow
- * substitutes the platform it builds natively).
- */
-export function defaultCacheMounts(image: ImagePlan): CacheMountPlan[] {
-  // mirrors src/docker/rust-dockerfile.ts (singleBuilder/registryMounts) until the image plan lists its mounts
-  return [
-    { id: `${image.packageName}-target-$TARGETPLATFORM-${image.targetLibc}-${image.cargoProfile}`, target: '/build/target' },
-    { id: 'cargo-registry', target: '/usr/local/cargo/registry' },
-    { id: 'cargo-git-db', target: '/usr/local/cargo/git/db' },
-  ];
-}
-
-function imageCacheMounts(image: ImagePlan): CacheMountPlan[] {
-  const declared = (image as ImagePlan & { cacheMounts?: CacheMountPlan[] }).cacheMounts;
-  return declared && declared.length > 0 ? declared.map(m => ({ id: m.id, target: m.target })) : defaultCacheMounts(image);
 }
 
 /**
