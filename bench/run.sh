@@ -194,11 +194,16 @@ for spec in "${strategies[@]}"; do
       if ! apply_change "$sc" "$CTX"; then row "$name" "$mode" "$sc" "" s skipped "" "no .add-hex manifests"; continue; fi
       [ "$mode" = ephemeral ] && [ "$sc" != cold ] && "$DOCKER" builder prune -f --filter type=exec.cachemount >/dev/null
       blog=$LOGS/$name-$mode-$sc.log
+      prev=$("$DOCKER" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
       start_unix=$(date +%s); t=$(now)
       rc=0
       DOCKER_BUILDKIT=1 "$DOCKER" build --network=none --progress=plain -f "$odf" -t "$tag" \
         --build-arg "APP_NAME=$bin" "$CTX" >"$blog" 2>&1 || rc=$?
       s=$(secs "$t" "$(now)")
+      # the previous image of this tag is now dangling: drop it (its build cache stays)
+      if [ -n "$prev" ] && [ "$prev" != "$("$DOCKER" image inspect --format '{{.Id}}' "$tag" 2>/dev/null)" ]; then
+        "$DOCKER" rmi "$prev" >/dev/null 2>&1 || true
+      fi
       n=$(grep -cE '^#[0-9]+ [0-9.]+ +Compiling ' "$blog" || true)
       if [ $rc = 0 ]; then st=ok; else st=FAIL; fi
       row "$name" "$mode" "$sc" "$s" s "$st" "$n" "log: $(basename "$blog")"

@@ -279,6 +279,7 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildResult> 
   for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
   args.push(...(opts.extraArgs ?? []), opts.context);
 
+  const previous = imageId(opts.tag);
   // flock LOCK sh -c 'echo MARK >&2; exec docker build …': the marker tells when the lock was taken.
   // (unless this process holds the lock already: acquireDockerLock / describeDocker)
   const marker = '__PRD_BUILD_LOCK_ACQUIRED__';
@@ -293,6 +294,10 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildResult> 
     },
   });
   const seconds = (Date.now() - (started || r.startedAt)) / 1000;
+  // rebuilding a tag leaves the previous image dangling: drop it (its build cache stays)
+  if (r.exitCode === 0 && previous && previous !== imageId(opts.tag)) {
+    spawnSync(DOCKER, ['rmi', previous], { stdio: 'ignore' });
+  }
   const log = (r.stdout + r.stderr).replace(`${marker}\n`, '');
   return { ok: r.exitCode === 0, seconds: Math.round(seconds * 100) / 100, log, exitCode: r.exitCode, dockerfilePath };
 }
@@ -350,6 +355,11 @@ export function wipeCacheMounts(): void {
 /** Removes build cache not used by any image (`docker builder prune -f`; with all, `-af`: a cold cache; base images stay). */
 export function pruneBuildCache(all = false): void {
   execFileSync(DOCKER, ['builder', 'prune', '-f', ...(all ? ['-a'] : [])], { stdio: 'ignore' });
+}
+
+function imageId(tag: string): string | undefined {
+  const r = spawnSync(DOCKER, ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 /** Removes an image tag (ignores a missing one). */
