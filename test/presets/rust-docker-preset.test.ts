@@ -65,7 +65,7 @@ describe('applyPresets: defaults → presets → project → forced', () => {
 
   test('forced map keys conflict per key only', () => {
     // GIVEN a forced label WHEN the project adds other labels THEN no conflict, all merged
-    const { settings } = applyPresets([acme], { labels: { 'org.acme.tier': 'silver', extra: 'x' } });
+    const { settings } = applyPresets([acme], { labels: { 'org.acme.tier': 'silver', 'extra': 'x' } });
     expect(settings.labels).toEqual({ 'org.acme.team': 'platform', 'org.acme.tier': 'silver', 'extra': 'x', 'org.acme.owner': 'platform' });
     // WHEN the project sets the forced label to another value THEN it is an error on that key
     expect(() => applyPresets([acme], { labels: { 'org.acme.owner': 'me' } })).toThrow(/option "labels.org.acme.owner"/);
@@ -117,7 +117,14 @@ describe('built-in presets', () => {
     expect(() => applyPresets([Presets.hardened()], { runAsRoot: true })).toThrow(/option "runAsRoot": preset "hardened" \(forced\) forces false/);
     // AND its defaults apply
     const { settings } = applyPresets([Presets.hardened()], {});
-    expect(settings).toMatchObject({ runtime: RuntimeBase.DISTROLESS_CC, actionPinning: ActionPinning.COMMIT_SHA, provenance: true, sbom: true, sign: true, attestProvenance: true });
+    expect(settings).toMatchObject({
+      runtime: RuntimeBase.DISTROLESS_CC,
+      actionPinning: ActionPinning.COMMIT_SHA,
+      provenance: true,
+      sbom: true,
+      sign: true,
+      attestProvenance: true,
+    });
   });
 
   test('fast pull requests uses the skeleton dependency layer', () => {

@@ -11,7 +11,7 @@ export const ROOT = path.join(__dirname, '..', '..');
 /** Serializes jsii compiles of lib/ across parallel jest workers and scripts/example.sh. */
 export const JSII_LOCK = path.join(os.tmpdir(), 'projen-rust-docker-jsii.lock');
 
-export const PROJEN_VERSION: string = require(path.join(ROOT, 'node_modules', 'projen', 'package.json')).version;
+export const PROJEN_VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'projen', 'package.json'), 'utf-8')).version;
 
 /** Runs a command; on failure throws with its output. CI is unset: projen then installs with `npm install`, as on a laptop. */
 export function run(cmd: string, args: string[], opts: ExecFileSyncOptions = {}): string {
