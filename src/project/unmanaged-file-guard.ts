@@ -31,6 +31,15 @@ export class UnmanagedFileGuard extends Component {
   public constructor(project: Project, options: UnmanagedFileGuardOptions) {
     super(project);
     const managed = previouslyManagedFiles(project.outdir);
+    for (const rel of options.paths) {
+      // projen writes through symbolic links and cannot replace folders: never take either over
+      const stat = lstatOrUndefined(path.join(project.outdir, rel));
+      if (stat && (stat.isSymbolicLink() || stat.isDirectory())) {
+        throw RustDockerError.forOption('adoptExistingFiles',
+          `${showValue(rel)} is ${stat.isDirectory() ? 'a folder' : 'a symbolic link'}, which projen will not replace, so synthesis stopped and left it untouched`,
+          'Move it away, or point the generated file elsewhere (e.g. "dockerfilePath", "workflowName")');
+      }
+    }
     const unmanaged = options.paths.filter(p => isUnmanaged(project.outdir, p, managed));
     if (unmanaged.length > 0 && !options.adoptExistingFiles) {
       const list = unmanaged.map(p => showValue(p)).join(', ');
@@ -45,12 +54,21 @@ export class UnmanagedFileGuard extends Component {
   public preSynthesize(): void {
     for (const rel of this.adopted) {
       const abs = path.join(this.project.outdir, rel);
-      const backup = `${abs}.orig`;
-      if (fs.existsSync(abs) && !fs.existsSync(backup)) {
-        fs.copyFileSync(abs, backup);
-        this.project.logger.info(`adopted ${rel}: your previous version is in ${rel}.orig`);
-      }
+      if (!fs.existsSync(abs)) continue;
+      // never overwrite an earlier backup: <file>.orig, else <file>.orig.1, .orig.2, …
+      let backup = `${abs}.orig`;
+      for (let i = 1; lstatOrUndefined(backup) !== undefined; i++) backup = `${abs}.orig.${i}`;
+      fs.copyFileSync(abs, backup);
+      this.project.logger.info(`adopted ${rel}: your previous version is in ${path.relative(this.project.outdir, backup)}`);
     }
+  }
+}
+
+function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return undefined;
   }
 }
 
