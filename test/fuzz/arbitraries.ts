@@ -10,16 +10,16 @@
  * be rejected with a clear error, or rendered safely).
  */
 import * as fc from 'fast-check';
+import { FuzzCase } from './harness';
 import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
 import { DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc } from '../../src/docker/rust-dockerfile-options';
 import { ACTION_VERSIONS } from '../../src/github/action-versions';
 import { ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/github/image-workflow-options';
 import { shellQuote } from '../../src/plan/pipeline-plan';
 import { Presets } from '../../src/presets/builtin-presets';
-import { SETTING_KEYS } from '../../src/presets/settings-merge';
 import { RustDockerPreset } from '../../src/presets/rust-docker-preset';
+import { SETTING_KEYS } from '../../src/presets/settings-merge';
 import { RustDockerSettings } from '../../src/project/rust-docker-settings';
-import { FuzzCase } from './harness';
 import { fixturePath } from '../util/fixture-project';
 
 /** Fixture repos the fuzz runs over. */

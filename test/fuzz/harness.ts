@@ -176,13 +176,18 @@ function shellSkeleton(text: string): string {
   return keep.join('\n') + '\n';
 }
 
-/** lintDockerfile, split in a cached in-process pass and a cached shellcheck pass on RUN bodies. */
-export function lintDockerfileCached(text: string): string[] {
-  let problems = dockerfileCache.get(text);
+/**
+ * lintDockerfile, split in a cached in-process pass and a cached shellcheck pass on RUN bodies.
+ * `knownImages`: bare image names the user gave (e.g. rustImage "myrust"), which the stage
+ * reference check would otherwise take for unknown stages.
+ */
+export function lintDockerfileCached(text: string, knownImages: string[] = []): string[] {
+  const key = `${knownImages.join(',')}\n${text}`;
+  let problems = dockerfileCache.get(key);
   if (!problems) {
     validatorRuns.dockerfile++;
-    problems = lintDockerfile(text, { skipShellcheck: true });
-    dockerfileCache.set(text, problems);
+    problems = lintDockerfile(text, { skipShellcheck: true, knownImages });
+    dockerfileCache.set(key, problems);
   }
   if (problems.some(p => p.startsWith('dockerfile-utils crashed'))) return problems;
   const skeleton = shellSkeleton(text);
@@ -261,7 +266,8 @@ export async function validateOutcome(c: FuzzCase, outcome: Extract<Outcome, { k
   if (dockerfile === undefined) {
     problems.push(`no Dockerfile at ${plan.image.dockerfilePath}`);
   } else {
-    for (const p of lintDockerfileCached(dockerfile)) problems.push(`Dockerfile: ${p}`);
+    const bare = [plan.image.rustImage, plan.image.chefImage, plan.image.runtimeImage].filter((i): i is string => i !== undefined && !/[/:@]/.test(i));
+    for (const p of lintDockerfileCached(dockerfile, bare)) problems.push(`Dockerfile: ${p}`);
     if (plan.image.syntax !== '' && !dockerfile.startsWith(`# syntax=${plan.image.syntax}\n`)) problems.push('Dockerfile: the syntax directive is not line 1');
   }
 

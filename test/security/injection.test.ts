@@ -164,7 +164,9 @@ function execArgs(dockerfile: string, keyword: string): string[] {
 describe('hostile values in the workflow', () => {
   const wf = (out: Synth, name = 'docker') => out[`.github/workflows/${name}.yml`] as string;
   // step ids are fixed by the library; names may quote the value (e.g. the probe path)
-  const stepIds = (text: string) => Object.fromEntries(Object.entries<any>(YAML.parse(text).jobs).map(([id, job]) => [id, (job.steps ?? []).map((s: any) => s.id)]));
+  const stepIds = (text: string) => Object.fromEntries(
+    Object.entries<any>(YAML.parse(text).jobs).map(([id, job]) => [id, (job.steps ?? []).map((s: any) => s.id)]),
+  );
   const keysOf = (text: string) => Object.keys(YAML.parse(text)).sort();
 
   const slots: Array<[string, (v: string) => RustDockerOptions, (text: string, v: string) => void]> = [
@@ -269,7 +271,8 @@ describe('hostile and malformed Cargo manifests', () => {
     ['bin table instead of array', { 'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\n[bin]\nname = "x"\n', 'Cargo.lock': LOCK, 'src/main.rs': 'fn main() {}\n' }],
     ['huge manifest (5 MB of comments, 2000 bins)', {
       'Cargo.toml': `[package]\nname = "app"\nversion = "0.1.0"\n${'# padding\n'.repeat(500000)}${Array.from({ length: 2000 }, (_, i) => `[[bin]]\nname = "b${i}"\npath = "src/main.rs"\n`).join('')}`,
-      'Cargo.lock': LOCK, 'src/main.rs': 'fn main() {}\n',
+      'Cargo.lock': LOCK,
+      'src/main.rs': 'fn main() {}\n',
     }],
   ];
 
