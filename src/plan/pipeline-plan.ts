@@ -369,7 +369,8 @@ function resolveBranches(branches: string[] | undefined): string[] {
   for (const branch of value) {
     assertString('branches', branch, 'Give branch names or glob patterns, e.g. ["main", "release/*"]');
     assertNoExpression('branches', branch, 'Give literal branch names or glob patterns');
-    if (/[\s~^:?\\[]/.test(branch.replace(/\*+/g, '')) || branch.startsWith('-')) {
+    // git check-ref-format's forbidden characters, plus every control and Unicode space/separator (YAML readers treat U+0085 as a line break)
+    if (/[\s\p{Cc}\p{Z}~^:?\\[]/u.test(branch.replace(/\*+/g, '')) || branch.startsWith('-')) {
       throw RustDockerError.forOption('branches', `${showValue(branch)} is not a branch name or pattern`, 'Give branch names or glob patterns, e.g. ["main", "release/*"]');
     }
   }
