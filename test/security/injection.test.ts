@@ -312,3 +312,11 @@ test('hostile files around the project are never read into generated files', () 
   expect(expressions(out['.github/workflows/docker.yml'])).not.toContain('${{ github.event.issue.title }}');
   expect(out.Dockerfile).not.toContain('RUN id');
 });
+
+test.each(['\u0085', 'a\u2028b', 'a\u00a0b', 'a\u0007b', 'a\u3000b'])('a branch with a control or Unicode space character (%j) is rejected (YAML readers see line breaks)', (branch) => {
+  // GIVEN a branch name that the YAML writer keeps raw but actionlint/GitHub read as a break or a space
+  const out = trySynth({ branches: ['main', branch] });
+  // THEN it is rejected, naming the option
+  expect(out).toBeInstanceOf(Error);
+  expect((out as Error).message).toMatch(/^option "branches"/);
+});
