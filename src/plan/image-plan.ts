@@ -603,9 +603,11 @@ function resolveEnv(env: { [name: string]: string } | undefined): { [name: strin
 function resolveHealthcheck(hc: DockerHealthcheck | undefined): DockerHealthcheck | undefined {
   if (hc === undefined) return undefined;
   execList('healthcheck.command', hc.command, false);
+  // at most 2^31-1: larger integers would render in exponent notation ("1e+300s") or overflow Docker's int64 nanoseconds
+  const max = 2147483647;
   const check = (field: string, value: number | undefined, min: number) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-      throw RustDockerError.forOption(`healthcheck.${field}`, `${showValue(value)} is not an integer >= ${min}`, `Use a whole number >= ${min}`);
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+      throw RustDockerError.forOption(`healthcheck.${field}`, `${showValue(value)} is not an integer from ${min} to ${max}`, `Use a whole number >= ${min}`);
     }
   };
   check('intervalSeconds', hc.intervalSeconds, 1);
