@@ -320,3 +320,19 @@ test.each(['\u0085', 'a\u2028b', 'a\u00a0b', 'a\u0007b', 'a\u3000b'])('a branch 
   expect(out).toBeInstanceOf(Error);
   expect((out as Error).message).toMatch(/^option "branches"/);
 });
+
+describe('huge and odd numbers never render as exponents or wrap around', () => {
+  test.each([
+    ['healthcheck.intervalSeconds', { healthcheck: { command: ['/bin/true'], intervalSeconds: 1e300 } }],
+    ['healthcheck.timeoutSeconds', { healthcheck: { command: ['/bin/true'], timeoutSeconds: 2 ** 53 + 2 } }],
+    ['healthcheck.retries', { healthcheck: { command: ['/bin/true'], retries: 2 ** 40 } }],
+    ['ports', { ports: [1e21] }],
+    ['uid', { uid: 2 ** 53 }],
+    ['e2e.httpProbe.port', { e2e: { httpProbe: { port: -80 } } }],
+    ['e2e.httpProbe.timeoutSeconds', { e2e: { httpProbe: { port: 80, timeoutSeconds: Number.POSITIVE_INFINITY } } }],
+  ])('%s', (option, options) => {
+    const out = trySynth(options as RustDockerOptions);
+    expect(out).toBeInstanceOf(Error);
+    expect((out as Error).message).toMatch(new RegExp(`^option "${option.replace(/\./g, '\\.')}"`));
+  });
+});
