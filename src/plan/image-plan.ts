@@ -243,7 +243,7 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
   const runtimePackages = resolveRuntimePackages(options, runtime);
   const user = resolveUser(options, runtime);
   const workdir = options.workdir ?? '/app';
-  if (!workdir.startsWith('/') || /\s/.test(workdir)) {
+  if (typeof workdir !== 'string' || !workdir.startsWith('/') || /\s/.test(workdir)) {
     throw RustDockerError.forOption('workdir', `${showValue(workdir)} is not an absolute path without whitespace`, 'Use an absolute path such as "/app"');
   }
   const ports = resolvePorts(options.ports);
@@ -601,7 +601,10 @@ function resolveEnv(env: { [name: string]: string } | undefined): { [name: strin
 }
 
 function resolveHealthcheck(hc: DockerHealthcheck | undefined): DockerHealthcheck | undefined {
-  if (hc === undefined) return undefined;
+  if (hc === undefined || hc === null) return undefined;
+  if (typeof hc !== 'object' || Array.isArray(hc)) {
+    throw RustDockerError.forOption('healthcheck', `${showValue(hc)} is not a healthcheck`, 'Give an object such as { command: ["/usr/local/bin/app", "health"] }');
+  }
   execList('healthcheck.command', hc.command, false);
   // at most 2^31-1: larger integers would render in exponent notation ("1e+300s") or overflow Docker's int64 nanoseconds
   const max = 2147483647;
@@ -788,6 +791,9 @@ function execList(option: string, values: string[], allowEmpty: boolean): string
 
 function resolveFilePath(option: string, value: string | undefined, contextDir: string, fallback: string): string {
   if (value === undefined) return contextDir === '.' ? fallback : `${contextDir}/${fallback}`;
+  if (typeof value !== 'string') {
+    throw RustDockerError.forOption(option, `${showValue(value)} is not a file path`, `Use a relative path such as "${fallback}"`);
+  }
   const normalized = path.posix.normalize(value.replace(/\\/g, '/'));
   if (value.trim() === '' || path.posix.isAbsolute(normalized) || normalized === '..' || normalized.startsWith('../') || normalized.endsWith('/')) {
     throw RustDockerError.forOption(option, `${showValue(value)} is not a file path inside the project`, `Use a relative path such as "${fallback}"`);

@@ -45,6 +45,9 @@ export const PROJECT_SOURCE = 'the project';
  * Throws RustDockerError when a forced value is contradicted.
  */
 export function applyPresets(presets: RustDockerPreset[], project: RustDockerSettings): MergedSettings {
+  if (!Array.isArray(presets)) {
+    throw RustDockerError.forOption('presets', `${showValue(presets)} is not a list of presets`, 'Give a list, e.g. [Presets.hardened()]');
+  }
   const names = new Set<string>();
   for (const preset of presets) {
     if (typeof preset?.name !== 'string' || preset.name.trim() === '') {
