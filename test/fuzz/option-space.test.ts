@@ -16,7 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { caseArb, describeCase } from './arbitraries';
-import { prepare, rejectionProblems, synthCase, validateOutcome, validatorRuns } from './harness';
+import { FuzzCase, prepare, rejectionProblems, synthCase, validateOutcome, validatorRuns } from './harness';
 import { assertShellcheckInstalled } from '../util/dockerfile-lint';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
@@ -75,4 +75,44 @@ describe('the whole option space', () => {
     expect(stats.synthesized).toBeGreaterThan(stats.cases * 0.15);
     expect(stats.rejected).toBeGreaterThan(stats.cases * 0.15);
   }, 30 * 60 * 1000);
+});
+
+/** Counterexamples the fuzz found (each fixed since), replayed on every run. */
+const REGRESSIONS: Array<[string, FuzzCase]> = [
+  ['dockerfilePath is the .dockerignore (projen crashed)', { fixture: 'vendored', host: 'component', options: { dockerfilePath: '.dockerignore' } }],
+  ['dockerfilePath is the source folder, adopted (EISDIR at synth)', { fixture: 'vendored', host: 'component', options: { dockerfilePath: 'src', adoptExistingFiles: true } }],
+  ['a bare numeric rustImage', { fixture: 'multi-bin', host: 'project', options: { rustImage: '0', binaries: ['multi'], platforms: ['linux/arm64', 'linux/amd64'] } }],
+  ['branch U+0085 (a YAML line break for actionlint)', { fixture: 'vendored', host: 'component', options: { branches: ['develop', '$(id)', '\u0085'] } }],
+  ['healthcheck interval 1e300 ("1e+300s")', { fixture: 'multi-bin', host: 'project', options: { binaries: ['multi'], healthcheck: { command: ['--port'], intervalSeconds: 1e300 } } }],
+  ['tag override under COMMIT_SHA', { fixture: 'single-crate', host: 'project', options: { actionPinning: 'commit-sha' as never, actionVersions: { 'actions/checkout': 'v5' } } }],
+  ['every E2E kind, blank smoke argument', {
+    fixture: 'vendored',
+    host: 'component',
+    cargoDir: 'rust',
+    options: {
+      branches: ['**', 'main', 'develop'],
+      e2e: {
+        smokeArgs: ['     '],
+        commands: ['echo "testing $IMAGE"\ndocker run --rm "$IMAGE" --version', 'test "$(docker run --rm "$IMAGE" --version | wc -l)" -ge 1'],
+        httpProbe: { port: 8080, args: ['--port', '8080'], env: {} },
+        composeFile: 'test/compose.yml',
+        composeService: 'e2e_runner',
+      },
+    },
+  }],
+];
+
+describe('fuzz regressions', () => {
+  test.each(REGRESSIONS)('%s', async (_name, c) => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-re-'));
+    const outdir = prepare(c);
+    try {
+      const outcome = synthCase(c, outdir);
+      const problems = outcome.kind === 'rejected' ? rejectionProblems(outcome) : await validateOutcome(c, outcome, scratch);
+      expect(problems).toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,9 +4,9 @@
  * own error naming the option — never a TypeError from inside the library.
  */
 import * as fs from 'fs';
+import { prepare, rejectionProblems, synthCase } from './harness';
 import { SETTING_KEYS } from '../../src/presets/settings-merge';
 import { RustDockerOptions } from '../../src/project/rust-docker';
-import { prepare, rejectionProblems, synthCase } from './harness';
 
 const WRONG_VALUES: unknown[] = [null, 42, -1, 'text', '', true, [], ['x'], [42], [null], {}, { a: 1 }, { a: null }];
 const EXTRA_KEYS = ['cargoDir', 'presets', 'adoptExistingFiles'];
