@@ -812,7 +812,8 @@ const OWN_OPTIONS = [
 function rejectNewlines(options: ImagePlanOptions): void {
   const visit = (name: string, value: unknown): void => {
     if (typeof value === 'string') {
-      if (/[\r\n\0]/.test(value)) {
+      // (U+0085/U+2028/U+2029 too: paths reach the workflow, whose YAML readers break lines there)
+      if (/[\r\n\0\u0085\u2028\u2029]/.test(value)) {
         throw RustDockerError.forOption(name, `${showValue(value)} contains a line break`, 'Remove the line break: every value is one line of the Dockerfile');
       }
     } else if (Array.isArray(value)) {

@@ -224,6 +224,10 @@ function assertNoExpression(option: string, value: string, fix: string): void {
   if (value.includes('${{')) {
     throw RustDockerError.forOption(option, `${showValue(value)} contains "\${{". ${NO_EXPRESSIONS}`, fix);
   }
+  // YAML 1.1 readers (GitHub's, actionlint's) end a line at U+0085/U+2028/U+2029: in a `run: |` block the rest would become workflow keys
+  if (/[\u0085\u2028\u2029]/.test(value)) {
+    throw RustDockerError.forOption(option, `${showValue(value)} contains a Unicode line separator (U+0085, U+2028 or U+2029), which GitHub's YAML reader treats as a line break`, 'Remove the character');
+  }
 }
 
 function assertString(option: string, value: unknown, fix: string): asserts value is string {

@@ -140,7 +140,7 @@ function checkPathClashes(project: Project, plan: BuildPlan, generated: string[]
 
 function normalizeCargoDir(cargoDir: string | undefined): string {
   const dir = cargoDir ?? '.';
-  if (typeof dir !== 'string' || dir.trim() === '' || path.isAbsolute(dir) || dir.includes('\n')) {
+  if (typeof dir !== 'string' || dir.trim() === '' || path.isAbsolute(dir) || /[\r\n\0\u0085\u2028\u2029]/.test(dir)) {
     throw RustDockerError.forOption('cargoDir', `${showValue(dir)} is not a relative folder`, 'Give the folder of the root Cargo.toml relative to the project root, e.g. "." or "services/api"');
   }
   const normalized = path.posix.normalize(dir.replace(/\\/g, '/')).replace(/\/$/, '');
