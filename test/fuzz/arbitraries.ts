@@ -273,5 +273,7 @@ export function caseArb(): fc.Arbitrary<FuzzCase> {
 
 /** Short description of a case for failure messages. */
 export function describeCase(c: FuzzCase): string {
-  return JSON.stringify({ ...c, options: { ...c.options, presets: c.options.presets?.map(p => p.name) } }, null, 1);
+  // every character outside printable ASCII as \uXXXX, so invisible separators show in the message
+  return JSON.stringify({ ...c, options: { ...c.options, presets: c.options.presets?.map(p => p.name) } }, null, 1)
+    .replace(/[^\x20-\x7e\n]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -90,6 +90,7 @@ const REGRESSIONS: Array<[string, FuzzCase]> = [
   ['branch U+0085 (a YAML line break for actionlint)', { fixture: 'vendored', host: 'component', options: { branches: ['develop', '$(id)', '\u0085'] } }],
   ['healthcheck interval 1e300 ("1e+300s")', { fixture: 'multi-bin', host: 'project', options: { binaries: ['multi'], healthcheck: { command: ['--port'], intervalSeconds: 1e300 } } }],
   ['tag override under COMMIT_SHA', { fixture: 'single-crate', host: 'project', options: { actionPinning: 'commit-sha' as never, actionVersions: { 'actions/checkout': 'v5' } } }],
+  ['smoke argument U+2028 (a line break for GitHub\'s YAML reader)', { fixture: 'single-crate', host: 'project', options: { e2e: { smokeArgs: ['\u2028'] } } }],
   ['every E2E kind, blank smoke argument', {
     fixture: 'vendored',
     host: 'component',
