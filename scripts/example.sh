@@ -16,13 +16,21 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 flock "${TMPDIR:-/tmp}/projen-rust-docker-jsii.lock" npx jsii --silence-warnings=reserved-word >/dev/null
 
 # link <dir>/node_modules/<name> -> <target> (examples resolve packages to this checkout)
-link() { mkdir -p "$(dirname "$1/node_modules/$2")"; ln -sfn "$3" "$1/node_modules/$2"; }
-link "$EXAMPLE" projen-rust-docker "$ROOT"
+link() { mkdir -p "$(dirname "$1/node_modules/$2")"; rm -rf "$1/node_modules/$2"; ln -s "$3" "$1/node_modules/$2"; }
+# <dir>/node_modules/projen-rust-docker: this checkout's package.json, lib/ and .jsii only. Never a
+# link to the checkout itself: that makes a directory cycle (examples/ inside it) tools walk forever.
+install_library() {
+  local d="$1/node_modules/projen-rust-docker"
+  rm -rf "$d"; mkdir -p "$d"
+  cp "$ROOT/package.json" "$d/"
+  ln -s "$ROOT/lib" "$d/lib"; ln -s "$ROOT/.jsii" "$d/.jsii"
+}
+install_library "$EXAMPLE"
 
 if grep -q "@acme/projen-rust-service" "$EXAMPLE/.projenrc.ts"; then
   ORG=examples/org-preset
   for pkg in projen constructs; do link "$ORG" "$pkg" "$ROOT/node_modules/$pkg"; done
-  link "$ORG" projen-rust-docker "$ROOT"
+  install_library "$ORG"
   (cd "$ORG" && flock "${TMPDIR:-/tmp}/projen-rust-docker-jsii.lock" "$ROOT/node_modules/.bin/jsii" --silence-warnings=reserved-word >/dev/null)
   link "$EXAMPLE" @acme/projen-rust-service "$ROOT/$ORG"
 fi
