@@ -163,6 +163,40 @@ describe('errors name the option, the value and the fix', () => {
     expect(() => project('multi-bin', { binaries: ['nope'] })).toThrow(/nope/);
   });
 
+  test('unparsable Cargo.toml: the file and the line', () => {
+    const outdir = fixtureOutdir('single-crate');
+    writeFiles(outdir, { 'Cargo.toml': '[package]\nname = "hello"\nversion = 0.1.0"\n' });
+    expect(() => project('single-crate', {}, outdir)).toThrow(/Cargo\.toml:3/);
+  });
+
+  test('a workspace with no binaries', () => {
+    const outdir = fixtureOutdir();
+    writeFiles(outdir, { 'Cargo.toml': '[package]\nname = "lib-only"\nversion = "0.1.0"\n', 'src/lib.rs': '', 'Cargo.lock': 'version = 3\n' });
+    expect(() => project('', {}, outdir)).toThrow(/no binar/i);
+  });
+
+  test.each([
+    ['', /option "imageName"/],
+    ['GHCR.io/Me/App', /option "imageName": .*upper-case/],
+    ['ghcr.io/${{ github.actor }}/app', /option "imageName"/],
+  ])('malformed image name %j', (imageName, message) => {
+    expect(() => project('single-crate', { imageName })).toThrow(message);
+  });
+
+  test('conflicting options', () => {
+    expect(() => project('single-crate', { allFeatures: true, features: ['x'] })).toThrow(/option "allFeatures"/);
+  });
+
+  test('errors are RustDockerError, never an internal TypeError', () => {
+    try {
+      project('single-crate', { ports: ['80' as unknown as number] });
+      throw new Error('expected an error');
+    } catch (e: any) {
+      expect(e.name).toBe('RustDockerError');
+      expect(e.message).toMatch(/^option "ports"/);
+    }
+  });
+
   test('a value from a preset says where it came from', () => {
     expect(() => project('single-crate', { presets: [{ name: 'acme', settings: { ports: [70000] } }] }))
       .toThrow(/the value comes from preset "acme"/);
