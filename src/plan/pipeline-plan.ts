@@ -374,7 +374,9 @@ function resolveBranches(branches: string[] | undefined): string[] {
     assertString('branches', branch, 'Give branch names or glob patterns, e.g. ["main", "release/*"]');
     assertNoExpression('branches', branch, 'Give literal branch names or glob patterns');
     // git check-ref-format's forbidden characters, plus every control and Unicode space/separator (YAML readers treat U+0085 as a line break)
-    if (/[\s\p{Cc}\p{Z}~^:?\\[]/u.test(branch.replace(/\*+/g, '')) || branch.startsWith('-')) {
+    const literal = branch.replace(/\*+/g, '');
+    if (/[\s\p{Cc}\p{Z}~^:?\\[]/u.test(literal) || branch.startsWith('-') || branch.startsWith('/') || branch.endsWith('/')
+      || /\/\/|\.\.|@\{|\/\./.test(branch) || branch.startsWith('.') || branch.endsWith('.') || branch.endsWith('.lock')) {
       throw RustDockerError.forOption('branches', `${showValue(branch)} is not a branch name or pattern`, 'Give branch names or glob patterns, e.g. ["main", "release/*"]');
     }
   }
