@@ -88,6 +88,7 @@ const REGRESSIONS: Array<[string, FuzzCase]> = [
   ['dockerfilePath is the source folder, adopted (EISDIR at synth)', { fixture: 'vendored', host: 'component', options: { dockerfilePath: 'src', adoptExistingFiles: true } }],
   ['a bare numeric rustImage', { fixture: 'multi-bin', host: 'project', options: { rustImage: '0', binaries: ['multi'], platforms: ['linux/arm64', 'linux/amd64'] } }],
   ['branch U+0085 (a YAML line break for actionlint)', { fixture: 'vendored', host: 'component', options: { branches: ['develop', '$(id)', '\u0085'] } }],
+  ['branch "/abs" (git-check-ref-format)', { fixture: 'renamed-bin', host: 'project', options: { branches: ['/abs', 'develop', 'v1.x'] } }],
   ['healthcheck interval 1e300 ("1e+300s")', { fixture: 'multi-bin', host: 'project', options: { binaries: ['multi'], healthcheck: { command: ['--port'], intervalSeconds: 1e300 } } }],
   ['tag override under COMMIT_SHA', { fixture: 'single-crate', host: 'project', options: { actionPinning: 'commit-sha' as never, actionVersions: { 'actions/checkout': 'v5' } } }],
   ['smoke argument U+2028 (a line break for GitHub\'s YAML reader)', { fixture: 'single-crate', host: 'project', options: { e2e: { smokeArgs: ['\u2028'] } } }],

@@ -364,3 +364,9 @@ describe('Unicode line separators never reach the workflow YAML', () => {
     expect(() => new RustDocker(root, { cargoDir: 'a\u2028b' })).toThrow(/option "cargoDir"/);
   });
 });
+
+test.each(['/abs', 'a/', 'a//b', 'a..b', 'a@{1}', '.hidden', 'a/.b', 'a.', 'a.lock'])('branch %j breaks git-check-ref-format and is rejected', (branch) => {
+  const out = trySynth({ branches: [branch] });
+  expect(out).toBeInstanceOf(Error);
+  expect((out as Error).message).toMatch(/^option "branches"/);
+});
