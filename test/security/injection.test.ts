@@ -291,6 +291,24 @@ describe('hostile and malformed Cargo manifests', () => {
     expect(Date.now() - started).toBeLessThan(20000);
   });
 
+  test.each(['package', 'bin'] as const)('random hostile %s names: a clear error, or safe cargo words and COPY paths', (where) => {
+    fc.assert(fc.property(hostile, (name) => {
+      // GIVEN a manifest whose package (or [[bin]]) name is hostile (TOML basic string, JSON-escaped)
+      const toml = where === 'package'
+        ? `[package]\nname = ${JSON.stringify(name)}\nversion = "0.1.0"\n`
+        : `[package]\nname = "app"\nversion = "0.1.0"\n[[bin]]\nname = ${JSON.stringify(name)}\npath = "src/main.rs"\n`;
+      const out = manifestProject({ 'Cargo.toml': toml, 'Cargo.lock': LOCK, 'src/main.rs': 'fn main() {}\n' });
+      // THEN the library's one-line error, or a clean Dockerfile whose --bin words are plain names
+      if (out instanceof Error) {
+        expect(['RustDockerError', 'CargoInferenceError']).toContain(out.name);
+        expect(out.message).not.toMatch(/\n\s+at /);
+        return;
+      }
+      checkSafeDockerfile(out.Dockerfile);
+      for (const m of (out.Dockerfile as string).matchAll(/--bin\s+(\S+)/g)) expect(m[1]).toMatch(/^[\p{L}\p{N}_-]+$/u);
+    }), { numRuns: RUNS, seed: 45 });
+  });
+
   test('a selected binary with shell metacharacters never reaches a RUN line unquoted', () => {
     // GIVEN a package whose only bin is named `a;id` WHEN it is selected explicitly
     const out = manifestProject({ 'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\n[[bin]]\nname = "a;id"\npath = "src/main.rs"\n', 'Cargo.lock': LOCK, 'src/main.rs': 'fn main() {}\n' }, { binaries: ['a;id'] });
