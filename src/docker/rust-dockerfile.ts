@@ -5,7 +5,7 @@ import { CacheSharing, DockerStage, MountType, RunMount } from './dockerfile-sta
 import { DependencyCaching, RuntimeBase, TargetLibc } from './rust-dockerfile-options';
 import { CargoPackageFacts } from '../cargo/cargo-workspace';
 import { BuildPlan } from '../plan/build-plan';
-import { BUILD_DIR, CROSS_ARCHES, ImagePlan } from '../plan/image-plan';
+import { BUILD_DIR, CROSS_ARCHES, DEPS_TARGET_CACHE, ImagePlan } from '../plan/image-plan';
 
 /** Folder of the builder stage that holds the compiled binaries, whatever the strategy. */
 export const OUT_DIR = '/out';
@@ -20,7 +20,8 @@ export const BIN_DIR = '/usr/local/bin';
  *
  * Stages by `DependencyCaching`:
  * - CARGO_CHEF: `chef` → `planner` (`cargo chef prepare`) → `builder` (`cargo chef cook`, then the real build) → `runtime`
- * - SKELETON: `base` → `skeleton` (manifests, lock file, stub targets, own versions set to 0.0.0) → `builder` → `runtime`
+ * - SKELETON: `base` → `skeleton` (manifests, lock file, stub targets, own versions set to 0.0.0) → `builder`
+ *   (dependency build with a cache-mounted copy of `target/`, then the real build) → `runtime`
  * - CACHE_MOUNTS: `builder` (cache mounts on registry, git db and target) → `runtime`
  * - NONE: `builder` (`COPY . .` + `cargo build`) → `runtime`
  *
@@ -151,8 +152,18 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
   copyToolchainAndConfig(builder, p, 'before any cargo command: the dependency build and the real build use the same toolchain and sources');
   setupTarget(builder, p);
   builder.copy({ from: 'skeleton', sources: [`${BUILD_DIR}/`], dest: './' });
-  builder.comment('dependencies only: this layer is reused until the dependency graph changes');
-  builder.runWith({ commands: [cargoBuild(p)], mounts: [...registryMounts(p), ...secretMounts(p)] });
+  builder.arg('TARGETPLATFORM');
+  builder.comment('dependencies only: this layer is reused until the dependency graph changes.');
+  builder.comment(`On a long-lived builder, a cache mount keeps a copy of target/ (${DEPS_TARGET_CACHE}): when the graph changes, only new or changed crates compile`);
+  builder.runWith({
+    commands: [
+      `mkdir -p target ${DEPS_TARGET_CACHE}`,
+      `cp -a ${DEPS_TARGET_CACHE}/. target/`,
+      cargoBuild(p),
+      `cp -a target/. ${DEPS_TARGET_CACHE}/`,
+    ],
+    mounts: [...registryMounts(p, true), ...secretMounts(p)],
+  });
   builder.copy({ sources: ['.'], dest: '.' });
   builder.comment('COPY keeps the sources\' mtimes, which may be older than the stub build: touch them so cargo rebuilds the workspace crates');
   builder.runWith({
@@ -276,9 +287,14 @@ function copyOut(p: ImagePlan): string[] {
   return [`mkdir -p ${OUT_DIR}`, `cp ${p.binaries.map(b => `${dir}/${b.name}`).join(' ')} ${OUT_DIR}/`];
 }
 
-/** The plan's cache mounts (registry, git db, and `target/` for CACHE_MOUNTS), locked: cargo does not share them safely. */
-function registryMounts(p: ImagePlan): RunMount[] {
-  return p.cacheMounts.map(m => ({ type: MountType.CACHE, target: m.target, id: m.id, sharing: CacheSharing.LOCKED }));
+/**
+ * The plan's cache mounts (registry, git db, and `target/` for CACHE_MOUNTS), locked: cargo does not
+ * share them safely. SKELETON's copy of the dependency build's `target/` only on that step (`depsBuild`).
+ */
+function registryMounts(p: ImagePlan, depsBuild = false): RunMount[] {
+  return p.cacheMounts
+    .filter(m => depsBuild || m.target !== DEPS_TARGET_CACHE)
+    .map(m => ({ type: MountType.CACHE, target: m.target, id: m.id, sharing: CacheSharing.LOCKED }));
 }
 
 function secretMounts(p: ImagePlan): RunMount[] {

@@ -157,6 +157,12 @@ export const CROSS_ARCHES: { [dockerArch: string]: string } = { amd64: 'x86_64',
 /** Working directory of the build stages. */
 export const BUILD_DIR = '/build';
 
+/**
+ * SKELETON: cache mount where the dependency build keeps a copy of `target/` on a long-lived builder,
+ * so a dependency change recompiles only the new or changed crates (the layer still holds them all).
+ */
+export const DEPS_TARGET_CACHE = '/cache/target';
+
 const DEFAULT_UID = 10001;
 const DISTROLESS_NONROOT_UID = 65532;
 
@@ -279,6 +285,9 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
   const cacheMounts: ImageCacheMount[] = [];
   if (dependencyCaching === DependencyCaching.CACHE_MOUNTS) {
     cacheMounts.push({ id: `${packageName}-target-$TARGETPLATFORM-${targetLibc}-${cargoProfile}`, target: `${BUILD_DIR}/target` });
+  }
+  if (dependencyCaching === DependencyCaching.SKELETON) {
+    cacheMounts.push({ id: `${packageName}-deps-target-$TARGETPLATFORM-${targetLibc}-${cargoProfile}`, target: DEPS_TARGET_CACHE });
   }
   if (dependencyCaching !== DependencyCaching.NONE) {
     cacheMounts.push({ id: 'cargo-registry', target: '/usr/local/cargo/registry' }, { id: 'cargo-git-db', target: '/usr/local/cargo/git/db' });

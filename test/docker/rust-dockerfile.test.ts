@@ -149,6 +149,21 @@ describe('SKELETON', () => {
     expect(lintDockerfile(text)).toEqual([]);
   });
 
+  test('dependency build seeds target/ from a cache mount and saves it back; the real build does not mount it', () => {
+    // GIVEN a SKELETON Dockerfile
+    const { text } = synth('single-crate', { dependencyCaching: DependencyCaching.SKELETON });
+    const builder = stage(text, 'builder');
+    const deps = builder.find(l => l.startsWith('RUN ') && l.includes('cargo build') && !l.includes('touch '))!;
+    const real = builder.find(l => l.startsWith('RUN ') && l.includes('touch '))!;
+    // THEN the dependency build copies the cached target/ in, builds, and copies it back (per platform, libc, profile)
+    expect(builder).toContain('ARG TARGETPLATFORM');
+    expect(deps).toContain('--mount=type=cache,target=/cache/target,id=hello-deps-target-$TARGETPLATFORM-gnu-release,sharing=locked');
+    expect(deps).toMatch(/mkdir -p target \/cache\/target && cp -a \/cache\/target\/\. target\/ && cargo build --locked --release --bin hello && cp -a target\/\. \/cache\/target\/$/);
+    // AND the layer keeps target/ (the layer cache of an ephemeral runner restores the compiled dependencies); the real build has no such mount
+    expect(real).not.toContain('/cache/target');
+    expect(lintDockerfile(text)).toEqual([]);
+  });
+
   /** Runs the skeleton stage for real: its COPYs and its RUN in a temp dir, then asks cargo to load the result. */
   function runSkeleton(projectDir: string, options: RustDockerfileOptions = {}) {
     const project = new Project({ name: 'test', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });

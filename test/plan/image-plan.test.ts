@@ -245,6 +245,13 @@ test('cache mounts: registry and git db for layer strategies, plus target/ (per 
   expect(plan('single-crate', { dependencyCaching: DependencyCaching.NONE }).cacheMounts).toEqual([]);
 });
 
+test('cache mounts: SKELETON adds the copy of the dependency build\'s target/ (per platform, libc, profile)', () => {
+  expect(plan('single-crate', { dependencyCaching: DependencyCaching.SKELETON, targetLibc: TargetLibc.MUSL }).cacheMounts).toEqual([
+    { id: 'hello-deps-target-$TARGETPLATFORM-musl-release', target: '/cache/target' },
+    { id: 'cargo-registry', target: '/usr/local/cargo/registry' }, { id: 'cargo-git-db', target: '/usr/local/cargo/git/db' },
+  ]);
+});
+
 describe('image digests', () => {
   const digest = `sha256:${'a'.repeat(64)}`;
   test('pins the images it names', () => {
