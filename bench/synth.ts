@@ -195,7 +195,7 @@ function report(rows: Row[], sizes: number[], out: string): void {
       const r = rows.find(x => x.members === n && x.metric === m);
       if (!r) return '';
       const mg = marginal(r);
-      return `${r.ms.toFixed(r.ms < 100 ? 1 : 0)} (${(r.ms / n).toFixed(2)}/member${mg === undefined ? '' : `; +${mg.toFixed(2)}/extra`})`;
+      return `${r.ms.toFixed(r.ms < 100 ? 1 : 0)} (${(r.ms / n).toFixed(2)}/member${mg === undefined ? '' : `; ${mg < 0 ? '−' : '+'}${Math.abs(mg).toFixed(2)}/extra`})`;
     }).join(' | ')} |`);
   }
   md.push('', '- `lib`: `new RustDockerProject(...)` + `synth()` in-process, warm (median); `load`: `CargoWorkspace.load` alone (included in `lib`).');
