@@ -53,6 +53,11 @@ project.addTask('example', {
   description: 'Synthesize examples/hello-service from its .projenrc.ts and print where its files are',
   exec: 'bash scripts/example.sh',
 });
+// The long fuzz run (>= 5,000 cases; CI runs 1,000 inside the test suite).
+project.addTask('fuzz:long', {
+  description: 'Fuzz the whole option space with >= 5,000 cases (FUZZ_RUNS, FUZZ_SEED) and print the counts',
+  exec: 'bash scripts/fuzz-long.sh',
+});
 // Benchmarks are long (tens of minutes): never part of `build`/`test`.
 project.addTask('bench', {
   description: 'Benchmark the generated Dockerfiles against baselines on a local Docker engine (long)',
