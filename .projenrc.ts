@@ -59,6 +59,11 @@ project.addTask('fuzz:long', {
   exec: 'bash scripts/fuzz-long.sh',
 });
 // Benchmarks are long (tens of minutes): never part of `build`/`test`.
+project.addTask('bench:synth', {
+  description: 'Benchmark synthesis time for workspaces of 1, 50 and 500 members',
+  exec: 'bash bench/synth.sh',
+  receiveArgs: true,
+});
 project.addTask('bench', {
   description: 'Benchmark the generated Dockerfiles against baselines on a local Docker engine (long)',
   exec: 'bash bench/run.sh',
