@@ -62,12 +62,11 @@ export const FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures');
 /** A generous per-test timeout for tests that build images (cold builds + waiting for the build lock). */
 export const DOCKER_TEST_TIMEOUT = 20 * 60_000;
 /** Lock file serialising docker builds across jest workers and processes. */
-// same file as test/docker/*.test.ts's own DOCKER_LOCK, so every build in the suite is serialised
 export const BUILD_LOCK = process.env.DOCKER_BUILD_LOCK ?? '/tmp/projen-rust-docker.docker.lock';
 
 // Debian's docker.io client (20.10) drives the engine's built-in BuildKit; a newer client on the
 // PATH (e.g. /usr/local/bin/docker 28) insists on buildx, which is not installed here.
-const DOCKER = process.env.DOCKER ?? (fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+export const DOCKER = process.env.DOCKER ?? (fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 const DOCKER_ENV = { ...process.env, DOCKER_BUILDKIT: '1', BUILDKIT_PROGRESS: 'plain' };
 
 let availability: { ok: boolean; reason?: string } | undefined;
