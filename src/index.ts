@@ -12,6 +12,7 @@ export * from './tasks/docker-tasks';
 export * from './plan/build-plan';
 export * from './plan/image-plan';
 export * from './plan/pipeline-plan';
+export * from './shell';
 export * from './presets/rust-docker-preset';
 export * from './presets/builtin-presets';
 export * from './project/rust-docker-settings';

@@ -6,6 +6,7 @@ import { DependencyCaching, RuntimeBase, TargetLibc } from './rust-dockerfile-op
 import { CargoPackageFacts } from '../cargo/cargo-workspace';
 import { BuildPlan } from '../plan/build-plan';
 import { BUILD_DIR, CROSS_ARCHES, DEPS_TARGET_CACHE, ImagePlan } from '../plan/image-plan';
+import { shellQuote } from '../shell';
 
 /** Folder of the builder stage that holds the compiled binaries, whatever the strategy. */
 export const OUT_DIR = '/out';
@@ -407,9 +408,4 @@ function installRuntimePackages(rt: DockerStage, p: ImagePlan): void {
 /** Shell words for paths (quoted when needed). */
 function words(paths: string[]): string {
   return paths.map(shellQuote).join(' ');
-}
-
-/** Quotes a word for sh when it has anything but safe characters. */
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, '\'\\\'\'')}'`;
 }

@@ -1,5 +1,6 @@
 import { github, javascript, Project } from 'projen';
-import { PipelinePlan, shellQuote } from '../plan/pipeline-plan';
+import { PipelinePlan } from '../plan/pipeline-plan';
+import { shellQuote } from '../shell';
 
 /** Job id of the drift check in the image workflow. */
 export const DRIFT_JOB_ID = 'drift';

@@ -9,6 +9,7 @@ import {
   ImageWorkflowOptions,
   MultiArchStrategy,
 } from '../github/image-workflow-options';
+import { shellQuote } from '../shell';
 
 /** One end-to-end test step: the same shell in the workflow and in the `docker:e2e` task. */
 export interface E2eStep {
@@ -128,13 +129,6 @@ export interface PipelinePlan {
 
 /** Platforms the workflow builds (GitHub has hosted runners for both; Rust targets map 1:1). */
 export const SUPPORTED_PLATFORMS = ['linux/amd64', 'linux/arm64'];
-
-/** Quotes one word for POSIX sh / bash: unchanged when safe, else single-quoted. */
-export function shellQuote(word: string): string {
-  if (word !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  // each ' becomes '\'' (close the quote, an escaped quote, reopen)
-  return `'${word.replace(/'/g, '\'\\\'\'')}'`;
-}
 
 /** Resolves and validates the pipeline part of the build plan. Throws RustDockerError on bad input. */
 export function resolvePipelinePlan(options: ImageWorkflowOptions, image: ImagePlan, projectName: string): PipelinePlan {

@@ -1,6 +1,6 @@
 import { Component, Project, Task, TaskShell } from 'projen';
 import { BuildPlan } from '../plan/build-plan';
-import { shellQuote } from '../plan/pipeline-plan';
+import { shellQuote } from '../shell';
 
 /**
  * Local parity with CI: `docker:build`, `docker:e2e` and `docker:run` projen tasks rendered from

@@ -15,11 +15,11 @@ import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
 import { DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc } from '../../src/docker/rust-dockerfile-options';
 import { ACTION_VERSIONS } from '../../src/github/action-versions';
 import { ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/github/image-workflow-options';
-import { shellQuote } from '../../src/plan/pipeline-plan';
 import { Presets } from '../../src/presets/builtin-presets';
 import { RustDockerPreset } from '../../src/presets/rust-docker-preset';
 import { SETTING_KEYS } from '../../src/presets/settings-merge';
 import { RustDockerSettings } from '../../src/project/rust-docker-settings';
+import { shellQuote } from '../../src/shell';
 import { fixturePath } from '../util/fixture-project';
 
 /** Fixture repos the fuzz runs over. */

@@ -7,7 +7,8 @@ import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
 import { DependencyCaching } from '../../src/docker/rust-dockerfile-options';
 import { ActionPinning, CacheBackend, ImageWorkflowOptions, MultiArchStrategy } from '../../src/github/image-workflow-options';
 import { resolveImagePlan } from '../../src/plan/image-plan';
-import { resolvePipelinePlan, shellQuote } from '../../src/plan/pipeline-plan';
+import { resolvePipelinePlan } from '../../src/plan/pipeline-plan';
+import { shellQuote } from '../../src/shell';
 import { shellcheck } from '../util/workflow-lint';
 
 const facts = CargoWorkspace.load(path.join(__dirname, '..', 'fixtures', 'single-crate')).facts;
