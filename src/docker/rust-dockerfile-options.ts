@@ -30,17 +30,33 @@ export enum TargetLibc {
   MUSL = 'musl',
 }
 
+/**
+ * The Debian release of the builder and the runtime images: one choice, from which the rust and
+ * cargo-chef tags (`-slim-<release>`), the runtime (`debian:<release>-slim`, `distroless/cc-debian12|13`)
+ * and the runtime package names (`libssl3` / `libssl3t64`) follow. A binary linked against a newer
+ * glibc than the runtime's does not start, so builder and runtime must agree.
+ */
+export enum DebianRelease {
+  /** Debian 12 (glibc 2.36): `rust:<v>-slim-bookworm`, `debian:bookworm-slim`, `distroless/*-debian12`. */
+  BOOKWORM = 'bookworm',
+  /** Debian 13, the current stable (glibc 2.41): `rust:<v>-slim-trixie`, `debian:trixie-slim`, `distroless/*-debian13`. */
+  TRIXIE = 'trixie',
+}
+
 /** The base image of the final (runtime) stage. */
 export enum RuntimeBase {
-  /** `debian:<suite>-slim`: glibc, a shell and apt for `runtimePackages`. */
+  /** `debian:<release>-slim`: glibc, a shell and apt for `runtimePackages`. */
   DEBIAN_SLIM = 'debian-slim',
-  /** `gcr.io/distroless/cc-debian12`: glibc + libgcc, no shell, non-root user available. */
+  /** `gcr.io/distroless/cc-debian13` (`-debian12` on bookworm): glibc + libgcc + libssl, no shell, non-root user available. */
   DISTROLESS_CC = 'distroless-cc',
-  /** `gcr.io/distroless/static-debian12`: no libc; needs a static (MUSL) binary. */
+  /** `gcr.io/distroless/static-debian13` (`-debian12` on bookworm): no libc; needs a static (MUSL) binary. */
   DISTROLESS_STATIC = 'distroless-static',
   /** `scratch`: empty; needs a static (MUSL) binary and brings its own CA certificates. */
   SCRATCH = 'scratch',
-  /** `alpine`: musl, a shell and apk for `runtimePackages`; needs a MUSL binary. */
+  /**
+   * `alpine:3`: musl, a shell and apk for `runtimePackages`; needs a MUSL binary (static, so the
+   * builder's Debian release does not matter). Checked statically only: our real-build tests have no Alpine image.
+   */
   ALPINE = 'alpine',
   /** The image named by the `runtimeImage` option. */
   CUSTOM = 'custom',
@@ -139,17 +155,27 @@ export interface RustDockerfileOptions {
   readonly cargoProfile?: string;
 
   /**
-   * Rust version of the builder image, used in every build stage (e.g. "1.95" or "1.95.0").
+   * Rust version of the builder image, used in every build stage (e.g. "1.95" or "1.95.0"). The
+   * build uses the image's own toolchain (`RUSTUP_TOOLCHAIN`), so nothing is downloaded; a
+   * rust-toolchain.toml channel that no image provides (nightly, beta) is installed once, in a cached layer.
    * @default - the channel of rust-toolchain.toml, else the workspace's `rust-version`, else "1"
    * @featured
    */
   readonly rustVersion?: string;
 
   /**
-   * Full builder image, overriding `rustVersion`'s `rust:<version>-slim-bookworm`. It must be Debian-based
-   * (apt installs `buildPackages`, `musl-tools` and cross linkers); with CARGO_CHEF and no `chefImage`,
+   * Debian release of the builder and runtime images (see `DebianRelease`).
+   * @default DebianRelease.TRIXIE
+   * @featured
+   */
+  readonly debianRelease?: DebianRelease;
+
+  /**
+   * Full builder image, overriding `rust:<rustVersion>-slim-<debianRelease>`. It must be Debian-based
+   * (apt installs `buildPackages`, `musl-tools` and cross linkers) and name its release in the tag
+   * (e.g. `rust:1.95-slim-bookworm`; see `checkImageRelease`); with CARGO_CHEF and no `chefImage`,
    * cargo-chef is installed into it (`cargo install cargo-chef --locked`).
-   * @default - `rust:<rustVersion>-slim-bookworm` (also for MUSL: `musl-tools` is installed, so every stage has the same Rust)
+   * @default - `rust:<rustVersion>-slim-<debianRelease>` (also for MUSL: `musl-tools` is installed, so every stage has the same Rust)
    */
   readonly rustImage?: string;
 
@@ -162,9 +188,27 @@ export interface RustDockerfileOptions {
 
   /**
    * Image that provides cargo-chef for the CARGO_CHEF strategy (rejected with other strategies).
-   * @default - `lukemathwalker/cargo-chef:latest-rust-<rustVersion>` (same Rust in every stage); with `rustImage`, that image plus `cargo install cargo-chef`
+   * @default - `lukemathwalker/cargo-chef:latest-rust-<rustVersion>-slim-<debianRelease>` (same Rust and Debian in every stage); with `rustImage`, that image plus `cargo install cargo-chef`
    */
   readonly chefImage?: string;
+
+  /**
+   * Refuse a `rustImage`, `chefImage` or `runtimeImage` whose Debian release cannot be read from its
+   * reference, or whose glibc is newer in the builder than in the runtime (the binary would not start).
+   * Set it to false for images that do not say (e.g. `ubuntu:24.04`, your own base images): the
+   * build's library check (`glibcGuard`) still fails the build if the binary cannot run on the runtime.
+   * @default true
+   */
+  readonly checkImageRelease?: boolean;
+
+  /**
+   * A build stage (`glibc-guard`) that fails the image build, not the container start, when a binary
+   * needs a glibc symbol version or a shared library the runtime image lacks (read with `readelf`
+   * from the builder against the runtime's files). Needs `readelf` (binutils) in the builder image,
+   * which the official rust images have. Not used with SCRATCH (static binaries only).
+   * @default true
+   */
+  readonly glibcGuard?: boolean;
 
   /**
    * C library of the compiled binary. GNU is rejected for SCRATCH, DISTROLESS_STATIC and ALPINE.
@@ -181,6 +225,7 @@ export interface RustDockerfileOptions {
 
   /**
    * System packages installed in the runtime image (DEBIAN_SLIM, ALPINE or CUSTOM with apt-get or apk); `[]` installs nothing.
+   * Libraries renamed between bookworm and trixie are written under the release's name (`libssl3` ↔ `libssl3t64`, …).
    * @default - `ca-certificates` on DEBIAN_SLIM and ALPINE
    */
   readonly runtimePackages?: string[];

@@ -47,6 +47,10 @@ export class RustDockerfile extends Component {
   public readonly base?: DockerStage;
   /** SKELETON: the stage writing the manifests and stub targets. */
   public readonly skeleton?: DockerStage;
+  /** The runtime image with its packages and user, before the binaries (the glibc guard checks against it). */
+  public readonly runtimeBase?: DockerStage;
+  /** The stage that checks the binaries' glibc and library needs against `runtimeBase` (`glibcGuard`). */
+  public readonly glibcGuard?: DockerStage;
 
   public constructor(scope: IConstruct, plan: BuildPlan) {
     super(scope);
@@ -60,6 +64,8 @@ export class RustDockerfile extends Component {
     this.planner = stages.planner;
     this.base = stages.base;
     this.skeleton = stages.skeleton;
+    this.runtimeBase = stages.runtimeBase;
+    this.glibcGuard = stages.glibcGuard;
   }
 }
 
@@ -71,6 +77,8 @@ interface RenderedStages {
   readonly planner?: DockerStage;
   readonly base?: DockerStage;
   readonly skeleton?: DockerStage;
+  readonly runtimeBase?: DockerStage;
+  readonly glibcGuard?: DockerStage;
 }
 
 function header(p: ImagePlan): string[] {
@@ -96,6 +104,7 @@ function renderStages(file: Dockerfile, p: ImagePlan): RenderedStages {
 
 function cargoChef(file: Dockerfile, p: ImagePlan): RenderedStages {
   const chef = file.addStage({ from: p.chefImage ?? p.rustImage, name: 'chef', platform: buildPlatform(p) });
+  useToolchain(chef, p);
   if (p.installChef) {
     chef.comment('cargo-chef in the builder image itself, so every stage has the same Rust');
     chef.runWith({ commands: ['cargo install cargo-chef --locked'], mounts: registryMounts(p) });
@@ -109,7 +118,7 @@ function cargoChef(file: Dockerfile, p: ImagePlan): RenderedStages {
   planner.run(['cargo chef prepare --recipe-path recipe.json', ...(p.isWorkspace && p.binaries.length === 1 ? ['--bin', p.binaries[0].name] : [])].join(' '));
 
   const builder = file.addStage({ from: 'chef', name: 'builder' });
-  copyToolchainAndConfig(builder, p, 'before cargo chef cook (cargo-chef #271): cook and build use the same toolchain and sources');
+  copyCargoConfig(builder, p, 'before cargo chef cook (cargo-chef #271): cook and build read the same config and sources');
   setupTarget(builder, p);
   builder.copy({ from: 'planner', sources: [`${BUILD_DIR}/recipe.json`], dest: 'recipe.json' });
   builder.comment('dependencies only: this layer is reused until Cargo.toml/Cargo.lock change');
@@ -120,12 +129,12 @@ function cargoChef(file: Dockerfile, p: ImagePlan): RenderedStages {
   builder.copy({ sources: ['.'], dest: '.' });
   builder.runWith({ commands: [cargoBuild(p), ...copyOut(p)], mounts: [...registryMounts(p), ...secretMounts(p)] });
 
-  const runtime = runtimeStage(file, p);
-  return { chef, planner, builder, runtime };
+  return { chef, planner, builder, ...runtimeStages(file, p) };
 }
 
 function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
   const base = file.addStage({ from: p.rustImage, name: 'base', platform: buildPlatform(p) });
+  useToolchain(base, p);
   base.workdir(BUILD_DIR);
   installBuildPackages(base, p);
 
@@ -133,7 +142,7 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
   const skel = file.addStage({ from: 'base', name: 'skeleton' });
   skel.comment('manifests, lock file and stub targets: what cargo needs to build the dependencies.');
   skel.comment('Own crates get version 0.0.0 here, so a version bump does not rebuild the dependencies.');
-  skel.copy({ sources: ['Cargo.toml', 'Cargo.lock'], dest: './' });
+  skel.copy({ sources: p.locked ? ['Cargo.toml', 'Cargo.lock'] : ['Cargo.toml'], dest: './' });
   for (const pkg of p.packages.filter(x => x.dir !== '.')) {
     skel.copy({ sources: [pkg.manifestPath], dest: pkg.manifestPath });
   }
@@ -143,14 +152,14 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
   const commands = manifests.length === 1
     ? [`awk '${manifestAwk(names)}' ${manifests[0]} > ${manifests[0]}.tmp`, `mv ${manifests[0]}.tmp ${manifests[0]}`]
     : [`for f in ${words(manifests)}; do awk '${manifestAwk(names)}' "$f" > "$f.tmp"; mv "$f.tmp" "$f"; done`];
-  commands.push(`awk '${lockAwk(names)}' Cargo.lock > Cargo.lock.tmp`, 'mv Cargo.lock.tmp Cargo.lock');
+  if (p.locked) commands.push(`awk '${lockAwk(names)}' Cargo.lock > Cargo.lock.tmp`, 'mv Cargo.lock.tmp Cargo.lock');
   if (dirs.length > 0) commands.push(`mkdir -p ${words(dirs)}`);
   if (stubs.main.length > 0) commands.push(`echo 'fn main() {}' | tee ${words(stubs.main)} > /dev/null`);
   if (stubs.empty.length > 0) commands.push(`touch ${words(stubs.empty)}`);
   skel.runWith({ commands });
 
   const builder = file.addStage({ from: 'base', name: 'builder' });
-  copyToolchainAndConfig(builder, p, 'before any cargo command: the dependency build and the real build use the same toolchain and sources');
+  copyCargoConfig(builder, p, 'before any cargo command: the dependency build and the real build read the same config and sources');
   setupTarget(builder, p);
   builder.copy({ from: 'skeleton', sources: [`${BUILD_DIR}/`], dest: './' });
   builder.arg('TARGETPLATFORM');
@@ -172,15 +181,15 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
     mounts: [...registryMounts(p), ...secretMounts(p)],
   });
 
-  const runtime = runtimeStage(file, p);
-  return { base, skeleton: skel, builder, runtime };
+  return { base, skeleton: skel, builder, ...runtimeStages(file, p) };
 }
 
 function singleBuilder(file: Dockerfile, p: ImagePlan, cacheMounts: boolean): RenderedStages {
   const builder = file.addStage({ from: p.rustImage, name: 'builder', platform: buildPlatform(p) });
+  useToolchain(builder, p);
   builder.workdir(BUILD_DIR);
   installBuildPackages(builder, p);
-  copyToolchainAndConfig(builder, p, 'before any cargo command, so the target setup uses the pinned toolchain');
+  copyCargoConfig(builder, p, 'before any cargo command');
   setupTarget(builder, p);
   const mounts: RunMount[] = [...registryMounts(p), ...secretMounts(p)];
   if (cacheMounts) {
@@ -195,8 +204,7 @@ function singleBuilder(file: Dockerfile, p: ImagePlan, cacheMounts: boolean): Re
     commands: [...(cacheMounts ? [touchSources(p)] : []), cargoBuild(p), ...copyOut(p)],
     mounts,
   });
-  const runtime = runtimeStage(file, p);
-  return { builder, runtime };
+  return { builder, ...runtimeStages(file, p) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,17 +225,36 @@ function installBuildPackages(stage: DockerStage, p: ImagePlan): void {
   });
 }
 
-function copyToolchainAndConfig(stage: DockerStage, p: ImagePlan, why: string): void {
+/**
+ * `RUSTUP_TOOLCHAIN` (and, for a channel the image lacks, its one-time install) in the first build
+ * stage, so every later stage and cargo command uses it, whatever rust-toolchain.toml says.
+ */
+function useToolchain(stage: DockerStage, p: ImagePlan): void {
+  const tc = p.toolchain;
+  if (tc.rustupToolchain === undefined) return;
+  if (tc.install === undefined) {
+    stage.comment(`the image's own toolchain, whatever ${p.toolchainFile ?? 'the toolchain file'} pins (rustup would otherwise download another one)`);
+    stage.env('RUSTUP_TOOLCHAIN', tc.rustupToolchain, { allowSubstitution: true });
+    return;
+  }
+  stage.comment(`${p.toolchainFile ?? 'the toolchain file'} pins ${tc.install}, which the image lacks: installed once, here (minimal profile; components are not needed to build)`);
+  stage.env('RUSTUP_TOOLCHAIN', tc.rustupToolchain);
+  stage.run(`rustup toolchain install ${shellQuote(tc.install)} --profile minimal --no-self-update`);
+}
+
+function copyCargoConfig(stage: DockerStage, p: ImagePlan, why: string): void {
   const copies: Array<[string, string]> = [];
-  if (p.toolchainFile) copies.push([p.toolchainFile, './']);
   if (p.cargoConfigFile) copies.push([p.cargoConfigFile, p.cargoConfigFile]);
   for (const dir of p.vendorDirs) copies.push([dir, `${dir}/`]);
   if (copies.length === 0) return;
-  stage.comment(`toolchain and cargo config ${why}`);
+  stage.comment(`cargo config ${why}`);
   for (const [src, dest] of copies) stage.copy({ sources: [src], dest });
 }
 
-/** MUSL or cross builds: record the Rust target in /rust-target, install the linker and the std of the target. */
+/**
+ * MUSL or cross builds: record the Rust target in /rust-target, install the linker and the std of the target.
+ * Cross (glibc): when $TARGETARCH is not the build machine's, the target's C libraries too (`crossInstallCommands`).
+ */
 function setupTarget(stage: DockerStage, p: ImagePlan): void {
   if (!p.explicitTarget) return;
   const libc = p.targetLibc === TargetLibc.MUSL ? 'musl' : 'gnu';
@@ -238,23 +265,9 @@ function setupTarget(stage: DockerStage, p: ImagePlan): void {
     return;
   }
   stage.comment('cross-compilation: this stage runs on $BUILDPLATFORM and compiles for $TARGETARCH with a cross linker');
-  for (const arch of Object.values(CROSS_ARCHES)) {
-    const triple = `${arch}_unknown_linux_${libc}`;
-    stage.env(`CARGO_TARGET_${triple.toUpperCase()}_LINKER`, `${arch}-linux-gnu-gcc`);
-    if (libc === 'gnu') stage.env(`CC_${triple}`, `${arch}-linux-gnu-gcc`);
-  }
+  for (const [name, value] of crossEnv(libc)) stage.env(name, value);
   stage.arg('TARGETARCH');
-  const cases = Object.entries(CROSS_ARCHES)
-    .map(([docker, arch]) => `${docker}) arch=${arch}; gcc='gcc-${arch.replace(/_/g, '-')}-linux-gnu'; libc='libc6-dev-${docker}-cross' ;;`)
-    .join(' ');
-  stage.run({
-    commands: [
-      `case "$TARGETARCH" in ${cases} *) echo "unsupported TARGETARCH '$TARGETARCH': cross-compilation supports ${Object.keys(CROSS_ARCHES).join(', ')}" >&2; exit 1 ;; esac`,
-      `echo "$arch-unknown-linux-${libc}" > ${RUST_TARGET_FILE}`,
-      'if [ "$arch" != "$(uname -m)" ]; then apt-get update && apt-get install -y --no-install-recommends "$gcc" "$libc" && rm -rf /var/lib/apt/lists/*; fi',
-      `rustup target add "$(cat ${RUST_TARGET_FILE})"`,
-    ],
-  });
+  stage.run({ commands: crossInstallCommands(p, libc) });
 }
 
 /**
@@ -262,7 +275,7 @@ function setupTarget(stage: DockerStage, p: ImagePlan): void {
  * (and cook takes no extra cargo arguments): with several binaries cook builds the package's.
  */
 function cargoFlags(p: ImagePlan, forCook: boolean): string[] {
-  const flags = ['--locked'];
+  const flags = p.locked ? ['--locked'] : [];
   flags.push(...(p.cargoProfile === 'release' ? ['--release'] : ['--profile', p.cargoProfile]));
   if (p.isWorkspace) flags.push('-p', p.packageName);
   if (!forCook || p.binaries.length === 1) for (const b of p.binaries) flags.push('--bin', b.name);
@@ -359,8 +372,71 @@ function lockAwk(members: string[]): string {
 // ---------------------------------------------------------------------------------------------
 // runtime
 
-function runtimeStage(file: Dockerfile, p: ImagePlan): DockerStage {
-  const rt = file.addStage({ from: p.runtimeImage, name: 'runtime' });
+/**
+ * The runtime image. With the glibc guard: `runtime-base` (image, packages, user) → `glibc-guard`
+ * (the builder checks the binaries against runtime-base's libraries) → `runtime` (runtime-base +
+ * the checked binaries), so a binary that could not start on the runtime fails the build instead.
+ */
+function runtimeStages(file: Dockerfile, p: ImagePlan): { runtime: DockerStage; runtimeBase?: DockerStage; glibcGuard?: DockerStage } {
+  if (!p.glibcGuard) {
+    const runtime = file.addStage({ from: p.runtimeImage, name: 'runtime' });
+    prepareRuntime(runtime, p);
+    finishRuntime(runtime, p, 'builder');
+    return { runtime };
+  }
+  const runtimeBase = file.addStage({ from: p.runtimeImage, name: RUNTIME_BASE_STAGE });
+  prepareRuntime(runtimeBase, p);
+  const glibcGuard = file.addStage({ from: 'builder', name: GLIBC_GUARD_STAGE });
+  glibcGuard.comment('fail the build, not the container start, when a binary needs a glibc version or a library the runtime image lacks');
+  // one shell script over continued lines (a loop cannot be split into "&&" commands)
+  const script = [`--mount=type=bind,from=${RUNTIME_BASE_STAGE},target=${GUARD_RUNTIME_ROOT}`, ...glibcGuardScript(p)];
+  glibcGuard.addInstruction('RUN', script.join(` \\\n${' '.repeat(4)}`));
+  const runtime = file.addStage({ from: RUNTIME_BASE_STAGE, name: 'runtime' });
+  finishRuntime(runtime, p, GLIBC_GUARD_STAGE);
+  return { runtime, runtimeBase, glibcGuard };
+}
+
+/** Stage names and the mount point of the guard. */
+const RUNTIME_BASE_STAGE = 'runtime-base';
+const GLIBC_GUARD_STAGE = 'glibc-guard';
+const GUARD_RUNTIME_ROOT = '/runtime';
+
+/**
+ * The guard: for every binary, each shared library it needs (`NEEDED`) must exist in the runtime image,
+ * and each symbol version it references (`GLIBC_2.39`, weak ones too: the loader warns about those)
+ * must be defined by that library there. Read with `readelf`, which reads any architecture's ELF files.
+ */
+function glibcGuardScript(p: ImagePlan): string[] {
+  const root = GUARD_RUNTIME_ROOT;
+  // "<library>@<version>" for each version reference, "<library>@" for each NEEDED library
+  const needs = "awk '/^Version needs section/ { n = 1; next } /^Version (definition|symbols) section/ { n = 0 } "
+    + 'n && / File: / { for (i = 1; i <= NF; i++) if ($i == "File:") f = $(i + 1) } '
+    + "n && / Name: / { for (i = 1; i <= NF; i++) if ($i == \"Name:\") print f \"@\" $(i + 1) }'";
+  const defines = "awk '/^Version definition section/ { d = 1; next } /^Version (needs|symbols) section/ { d = 0 } "
+    + "d && / Name: / { for (i = 1; i <= NF; i++) if ($i == \"Name:\") print $(i + 1) }'";
+  const neededLibs = String.raw`sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1@/p'`;
+  const platform = p.crossCompile ? ' ($TARGETPLATFORM)' : '';
+  const fix = p.runtime === RuntimeBase.CUSTOM || p.runtimeImage.includes('@')
+    ? 'use a runtime image of the same Debian release as the builder (option "debianRelease"), or add the library to "runtimePackages"'
+    : `build and run on one Debian release (option "debianRelease", now ${p.debianRelease}) without hand-picked images of another release, and add missing libraries to "runtimePackages"`;
+  return [
+    'command -v readelf >/dev/null || { echo "glibc guard: readelf is missing in the builder image: add binutils to buildPackages, or set glibcGuard to false" >&2; exit 1; };',
+    'status=0;',
+    `for bin in ${OUT_DIR}/*; do`,
+    `  for need in $({ readelf -W -V "$bin" | ${needs}; readelf -W -d "$bin" | ${neededLibs}; } | sort -u); do`,
+    '    lib=${need%@*}; ver=${need#*@};',
+    `    path=$(find -H ${root}/lib ${root}/lib64 ${root}/usr/lib ${root}/usr/lib64 -maxdepth 2 -name "$lib" 2>/dev/null | head -n 1);`,
+    `    while [ -n "$path" ] && [ -L "$path" ]; do t=$(readlink "$path"); case "$t" in /*) path=${root}$t ;; *) path=$(dirname "$path")/$t ;; esac; done;`,
+    '    if [ -z "$path" ]; then echo "glibc guard: ${bin##*/} needs $lib, which the runtime image' + platform + ' does not have" >&2; status=1;',
+    `    elif [ -n "$ver" ] && ! readelf -W -V "$path" | ${defines} | grep -qxF "$ver"; then echo "glibc guard: \${bin##*/} needs $ver of $lib, which the runtime image's $lib does not define" >&2; status=1; fi;`,
+    '  done;',
+    'done;',
+    `if [ "$status" -ne 0 ]; then echo ${shellQuote(`glibc guard: the image would not start. Fix: ${fix}.`)} >&2; exit 1; fi`,
+  ];
+}
+
+/** Packages, then the non-root user (what the binaries' checks see). */
+function prepareRuntime(rt: DockerStage, p: ImagePlan): void {
   installRuntimePackages(rt, p);
   if (p.user?.create) {
     const { uid, gid, name } = p.user;
@@ -369,11 +445,15 @@ function runtimeStage(file: Dockerfile, p: ImagePlan): DockerStage {
       ? { commands: [`addgroup -S -g ${gid} ${name}`, `adduser -S -D -H -u ${uid} -G ${name} -s /sbin/nologin ${name}`] }
       : { commands: [`groupadd --system --gid ${gid} ${name}`, `useradd --system --uid ${uid} --gid ${gid} --no-create-home --shell /usr/sbin/nologin ${name}`] });
   }
+}
+
+/** The binaries (from `binariesFrom`), then the image settings. */
+function finishRuntime(rt: DockerStage, p: ImagePlan, binariesFrom: string): void {
   if (p.runtime === RuntimeBase.SCRATCH) {
     rt.comment('scratch has no CA certificates: take the builder\'s');
     rt.copy({ from: 'builder', sources: ['/etc/ssl/certs/ca-certificates.crt'], dest: '/etc/ssl/certs/ca-certificates.crt' });
   }
-  rt.copy({ from: 'builder', sources: p.binaries.map(b => `${OUT_DIR}/${b.name}`), dest: `${BIN_DIR}/` });
+  rt.copy({ from: binariesFrom, sources: p.binaries.map(b => `${OUT_DIR}/${b.name}`), dest: `${BIN_DIR}/` });
   rt.workdir(p.workdir);
   for (const [name, value] of Object.entries(p.env)) rt.env(name, value);
   for (const port of p.ports) rt.expose(port);
@@ -387,7 +467,6 @@ function runtimeStage(file: Dockerfile, p: ImagePlan): DockerStage {
   for (const [, arg] of args) rt.arg(arg, '');
   for (const [label, value] of Object.entries(p.labels)) rt.label(label, value);
   for (const [label, arg] of args) rt.label(label, `$${arg}`, { allowSubstitution: true });
-  return rt;
 }
 
 function installRuntimePackages(rt: DockerStage, p: ImagePlan): void {
@@ -408,4 +487,91 @@ function installRuntimePackages(rt: DockerStage, p: ImagePlan): void {
 /** Shell words for paths (quoted when needed). */
 function words(paths: string[]): string {
   return paths.map(shellQuote).join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// cross-compilation (glibc): target-arch C libraries, cross gcc/g++, the env cargo and pkg-config read
+
+/** Debian `-dev` packages that serve the build machine (bindgen loads the host's libclang), never the target. */
+const HOST_ONLY_DEV_PACKAGE = /^(?:libclang(?:-common)?(?:-[0-9.]+)?-dev|llvm(?:-[0-9.]+)?-dev|libllvm.*)$/;
+
+/**
+ * The `buildPackages` entries that are C libraries to link for the target: every `*-dev` package
+ * (`libssl-dev`, `zlib1g-dev`, …) without an architecture of its own, except host tools' (libclang, LLVM).
+ * Tools (`pkg-config`, `protobuf-compiler`, `cmake`, `clang`, …) run on the build machine and stay host-arch.
+ * Returned as `{ name, version }` (`version` from `name=version`, else undefined).
+ */
+function crossLibraryPackages(buildPackages: string[]): Array<{ name: string; version?: string }> {
+  const libs: Array<{ name: string; version?: string }> = [];
+  for (const entry of buildPackages) {
+    const [name, version] = entry.split('=', 2);
+    if (name.includes(':') || !name.endsWith('-dev') || HOST_ONLY_DEV_PACKAGE.test(name)) continue;
+    libs.push({ name, version });
+  }
+  return libs;
+}
+
+/** Env of the cross build stage: per target triple, the linker, C/C++ compilers, archiver and pkg-config's search path. */
+function crossEnv(libc: string): Array<[string, string]> {
+  const env: Array<[string, string]> = [];
+  for (const arch of Object.values(CROSS_ARCHES)) {
+    const triple = `${arch}_unknown_linux_${libc}`;
+    const gnu = `${arch}-linux-gnu`;
+    env.push([`CARGO_TARGET_${triple.toUpperCase()}_LINKER`, `${gnu}-gcc`]);
+    if (libc !== 'gnu') continue;
+    env.push(
+      [`CC_${triple}`, `${gnu}-gcc`],
+      [`CXX_${triple}`, `${gnu}-g++`],
+      [`AR_${triple}`, `${gnu}-ar`],
+      // Debian multiarch: the target's .pc files (and libraries) live under /usr/lib/<gnu triple>, no sysroot
+      [`PKG_CONFIG_LIBDIR_${triple}`, [`/usr/local/lib/${gnu}/pkgconfig`, `/usr/lib/${gnu}/pkgconfig`, '/usr/local/share/pkgconfig', '/usr/share/pkgconfig'].join(':')],
+    );
+  }
+  // the pkg-config crate refuses cross builds unless allowed; the per-triple search paths above make it safe
+  if (libc === 'gnu') env.push(['PKG_CONFIG_ALLOW_CROSS', '1']);
+  return env;
+}
+
+/**
+ * The RUN commands of the cross build stage: map $TARGETARCH to the Rust target (recorded in
+ * /rust-target), add its std; then, only when the target is not the build machine's architecture,
+ * install the cross gcc/g++ and libc, and (glibc) `dpkg --add-architecture` + the target-arch
+ * version of every library of `buildPackages`. A library that cannot be installed for the target
+ * next to the build machine's copy fails the build, naming the package and what to do instead.
+ */
+function crossInstallCommands(p: ImagePlan, libc: string): string[] {
+  const gnu = libc === 'gnu';
+  const cases = Object.entries(CROSS_ARCHES)
+    .map(([docker, arch]) => {
+      const prefix = arch.replace(/_/g, '-');
+      return `${docker}) arch=${arch}; gcc='gcc-${prefix}-linux-gnu'; libc='libc6-dev-${docker}-cross'${gnu ? `; gxx='g++-${prefix}-linux-gnu'` : ''} ;;`;
+    })
+    .join(' ');
+  const libs = gnu ? crossLibraryPackages(p.buildPackages) : [];
+  const fix = 'Build this platform with MultiArchStrategy.QEMU or NATIVE_RUNNERS, or use a crate feature that builds the library from source (e.g. openssl\'s vendored)';
+  const commands = [
+    `case "$TARGETARCH" in ${cases} *) echo "unsupported TARGETARCH '$TARGETARCH': cross-compilation supports ${Object.keys(CROSS_ARCHES).join(', ')}" >&2; exit 1 ;; esac`,
+    `echo "$arch-unknown-linux-${libc}" > ${RUST_TARGET_FILE}`,
+    `rustup target add "$(cat ${RUST_TARGET_FILE})"`,
+    'if [ "$arch" = "$(uname -m)" ]; then exit 0; fi',
+  ];
+  if (libs.length > 0) commands.push('dpkg --add-architecture "$TARGETARCH"');
+  commands.push('apt-get update');
+  if (libs.length > 0) {
+    commands.push([
+      `fix="${fix}"; set -- ${libs.map(l => l.name).join(' ')}; for p in "$@"; do`,
+      'info="$(apt-cache show --no-all-versions "$p:$TARGETARCH" 2>/dev/null)" ||',
+      '{ echo "error: buildPackages: $p has no $TARGETARCH version in the apt sources, so the cross build cannot link it for $TARGETARCH. $fix" >&2; exit 1; };',
+      // empty: an Architecture: all package (headers only), which apt installs for any architecture
+      'case "$info" in ""|*"Multi-Arch: same"*) ;;',
+      '*) echo "error: buildPackages: $p cannot be installed for $TARGETARCH next to the build machine\'s copy (it is not Multi-Arch: same), so the cross build cannot link it for $TARGETARCH. $fix" >&2; exit 1 ;; esac;',
+      'done',
+    ].join(' '));
+  }
+  const targetLibs = libs.map(l => `"${l.name}:$TARGETARCH${l.version ? `=${l.version}` : ''}"`);
+  commands.push(
+    `apt-get install -y --no-install-recommends "$gcc" ${gnu ? '"$gxx" ' : ''}"$libc"${targetLibs.map(l => ` ${l}`).join('')}`,
+    'rm -rf /var/lib/apt/lists/*',
+  );
+  return commands;
 }

@@ -1,7 +1,8 @@
 import * as path from 'path';
+import { compareVersions, DEBIAN_RELEASES, ImageRelease, imageRelease, packageForRelease } from './debian-release';
 import { CargoBinaryTarget, CargoPackageFacts, CargoWorkspaceFacts } from '../cargo/cargo-workspace';
 import {
-  BuildSecret, DependencyCaching, DockerHealthcheck, DockerIgnoreMode, DockerIgnoreOptions, RuntimeBase,
+  BuildSecret, DebianRelease, DependencyCaching, DockerHealthcheck, DockerIgnoreMode, DockerIgnoreOptions, RuntimeBase,
   RustDockerfileOptions, TargetLibc,
 } from '../docker/rust-dockerfile-options';
 import { RustDockerError, showValue } from '../errors';
@@ -28,6 +29,19 @@ export interface ImageCacheMount {
 }
 
 /**
+ * Which Rust toolchain the build stages use. Official rust images install one toolchain, named by
+ * its full version (`1.95.0-x86_64-unknown-linux-gnu`); a rust-toolchain.toml naming `1.95` or
+ * `stable` would make rustup download another one in every stage. `RUSTUP_TOOLCHAIN` overrides the
+ * file, so the image's own toolchain is used, or the pinned one, installed once in a cached layer.
+ */
+export interface RustToolchainPlan {
+  /** Value of `ENV RUSTUP_TOOLCHAIN` in the first build stage (`${RUST_VERSION}` = the image's own); undefined: none. */
+  readonly rustupToolchain?: string;
+  /** A channel the image lacks, installed with rustup's minimal profile before any cargo command. */
+  readonly install?: string;
+}
+
+/**
  * Everything the Dockerfile and `.dockerignore` renderers need, resolved and validated.
  * Pure data: computed once from options + Cargo facts, before any file renders.
  */
@@ -40,6 +54,8 @@ export interface ImagePlan {
   readonly syntax: string;
   /** Human-readable lines on what was inferred and chosen (a comment block in the Dockerfile). */
   readonly summary: string[];
+  /** Warnings for the user (printed at synth, also in the summary). */
+  readonly warnings: string[];
 
   /** Workspace members (every manifest cargo loads). */
   readonly packages: CargoPackageFacts[];
@@ -57,6 +73,8 @@ export interface ImagePlan {
   readonly allFeatures: boolean;
   /** Cargo profile. */
   readonly cargoProfile: string;
+  /** Whether cargo runs with `--locked` (a Cargo.lock exists). */
+  readonly locked: boolean;
   /** Folder of the profile's artifacts under `target/[<triple>/]` ("release", "debug", …). */
   readonly profileDir: string;
   /** Extra arguments of every `cargo build`. */
@@ -68,6 +86,10 @@ export interface ImagePlan {
   readonly rustVersion: string;
   /** Where `rustVersion` came from (for the summary). */
   readonly rustVersionSource: string;
+  /** The toolchain the build stages use. */
+  readonly toolchain: RustToolchainPlan;
+  /** Debian release of the builder and runtime images. */
+  readonly debianRelease: DebianRelease;
   /** Builder image (digest-pinned when configured). */
   readonly rustImage: string;
   /** Image providing cargo-chef (CARGO_CHEF only). */
@@ -99,6 +121,8 @@ export interface ImagePlan {
   readonly runtimeImage: string;
   /** Packages installed in the runtime image. */
   readonly runtimePackages: string[];
+  /** Whether a `glibc-guard` stage checks the binaries' library needs against the runtime image. */
+  readonly glibcGuard: boolean;
   /** Non-root user; undefined when `runAsRoot`. */
   readonly user?: ImageUser;
   /** Runtime working directory. */
@@ -143,13 +167,17 @@ const STATIC_ONLY = [RuntimeBase.SCRATCH, RuntimeBase.DISTROLESS_STATIC, Runtime
 /** Runtime bases without a package manager. */
 const NO_PACKAGE_MANAGER = [RuntimeBase.SCRATCH, RuntimeBase.DISTROLESS_CC, RuntimeBase.DISTROLESS_STATIC];
 
-const RUNTIME_IMAGES: { [base: string]: string } = {
-  [RuntimeBase.DEBIAN_SLIM]: 'debian:bookworm-slim',
-  [RuntimeBase.DISTROLESS_CC]: 'gcr.io/distroless/cc-debian12',
-  [RuntimeBase.DISTROLESS_STATIC]: 'gcr.io/distroless/static-debian12',
-  [RuntimeBase.SCRATCH]: 'scratch',
-  [RuntimeBase.ALPINE]: 'alpine:3',
-};
+/** The runtime image of a base on a Debian release. */
+function runtimeImageOf(base: RuntimeBase, release: DebianRelease): string {
+  const { codename, number } = DEBIAN_RELEASES[release];
+  switch (base) {
+    case RuntimeBase.DEBIAN_SLIM: return `debian:${codename}-slim`;
+    case RuntimeBase.DISTROLESS_CC: return `gcr.io/distroless/cc-debian${number}`;
+    case RuntimeBase.DISTROLESS_STATIC: return `gcr.io/distroless/static-debian${number}`;
+    case RuntimeBase.ALPINE: return 'alpine:3';
+    default: return 'scratch';
+  }
+}
 
 /** Architectures (docker `TARGETARCH`) the cross-compilation maps to a Rust target. */
 export const CROSS_ARCHES: { [dockerArch: string]: string } = { amd64: 'x86_64', arm64: 'aarch64' };
@@ -192,8 +220,11 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
   const targetLibc = resolveLibc(options, runtime);
   const crossCompile = resolveCrossCompile(options);
 
-  if (workspace.lockFile === undefined) {
-    throw new RustDockerError(`Cargo.lock is missing in ${showValue(contextDir)}: the Dockerfile builds with --locked, so the image uses exactly the tested dependency versions. Run "cargo generate-lockfile" and commit Cargo.lock.`);
+  const warnings: string[] = [];
+  const locked = workspace.lockFile !== undefined;
+  if (!locked) {
+    warnings.push(`Cargo.lock is missing in ${showValue(contextDir)}: the image builds without --locked, so cargo picks dependency versions at build time `
+      + 'and two builds of one commit may differ. Run "cargo generate-lockfile" and commit Cargo.lock to build exactly the tested versions.');
   }
 
   // what to build
@@ -208,9 +239,11 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
   }
   const cargoBuildArgs = stringList('cargoBuildArgs', options.cargoBuildArgs);
 
-  // images
+  // images: one Debian release for builder and runtime
+  const debianRelease = enumValue('debianRelease', options.debianRelease, DebianRelease, DebianRelease.TRIXIE);
+  const { codename } = DEBIAN_RELEASES[debianRelease];
   const { rustVersion, rustVersionSource } = resolveRustVersion(options, workspace);
-  const unpinnedRust = options.rustImage ?? `rust:${rustVersion}-slim-bookworm`;
+  const unpinnedRust = options.rustImage ?? `rust:${rustVersion}-slim-${codename}`;
   checkImage('rustImage', unpinnedRust);
   let unpinnedChef: string | undefined;
   let installChef = false;
@@ -221,16 +254,17 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
     } else if (options.rustImage !== undefined) {
       installChef = true; // same Rust everywhere: install cargo-chef into the user's image
     } else {
-      unpinnedChef = `lukemathwalker/cargo-chef:latest-rust-${rustVersion}`;
+      unpinnedChef = `lukemathwalker/cargo-chef:latest-rust-${rustVersion}-slim-${codename}`;
     }
   } else if (options.chefImage !== undefined) {
     throw RustDockerError.forOption('chefImage', `is only used by DependencyCaching.CARGO_CHEF, but "dependencyCaching" is ${dependencyCaching.toUpperCase().replace(/-/g, '_')}`, 'Remove "chefImage" or use DependencyCaching.CARGO_CHEF');
   }
-  let unpinnedRuntime = RUNTIME_IMAGES[runtime];
+  let unpinnedRuntime = runtimeImageOf(runtime, debianRelease);
   if (runtime === RuntimeBase.CUSTOM) {
     unpinnedRuntime = options.runtimeImage!;
     checkImage('runtimeImage', unpinnedRuntime);
   }
+  const toolchain = resolveToolchain(options, workspace, rustVersion);
   const usedImages = [unpinnedRust, ...(unpinnedChef ? [unpinnedChef] : []), ...(runtime === RuntimeBase.SCRATCH ? [] : [unpinnedRuntime])];
   const digests = resolveDigests(options.imageDigests, usedImages);
   const pin = (image: string) => (digests[image] ? `${image}@${digests[image]}` : image);
@@ -245,8 +279,11 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
       'Use a Debian-based Rust image (e.g. "rust:1.95-slim-bookworm"): MUSL binaries are built there with musl-tools');
   }
 
+  const releaseNotes = checkReleases(options, { debianRelease, targetLibc, runtime, builder: builderImage, runtimeImage: unpinnedRuntime });
+
   // runtime
-  const runtimePackages = resolveRuntimePackages(options, runtime);
+  const runtimePackages = resolveRuntimePackages(options, runtime, debianRelease);
+  const glibcGuard = (options.glibcGuard ?? true) && runtime !== RuntimeBase.SCRATCH;
   const user = resolveUser(options, runtime);
   const workdir = options.workdir ?? '/app';
   if (typeof workdir !== 'string' || !workdir.startsWith('/') || /\s/.test(workdir)) {
@@ -304,11 +341,14 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
     noDefaultFeatures,
     allFeatures,
     cargoProfile,
+    locked,
     profileDir: profileDir(cargoProfile),
     cargoBuildArgs,
     dependencyCaching,
     rustVersion,
     rustVersionSource,
+    toolchain,
+    debianRelease,
     rustImage: pin(unpinnedRust),
     chefImage: unpinnedChef ? pin(unpinnedChef) : undefined,
     installChef,
@@ -324,6 +364,7 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
     runtime,
     runtimeImage: runtime === RuntimeBase.SCRATCH ? 'scratch' : pin(unpinnedRuntime),
     runtimePackages,
+    glibcGuard,
     user,
     workdir,
     ports,
@@ -342,7 +383,7 @@ export function resolveImagePlan(options: ImagePlanOptions, workspace: CargoWork
   const dockerignorePatterns = dockerignoreMode === DockerIgnoreMode.ALLOW_LIST
     ? allowListPatterns(base, options)
     : denyListPatterns(options, dockerfileInContext);
-  return { ...base, dockerignorePatterns, summary: summarize(base, workspace) };
+  return { ...base, dockerignorePatterns, warnings, summary: [...summarize(base, workspace, releaseNotes), ...warnings.map(w => `Warning: ${w}`)] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,6 +529,88 @@ function resolveRustVersion(options: ImagePlanOptions, ws: CargoWorkspaceFacts):
   return { rustVersion: '1', rustVersionSource: 'the default (no rust-toolchain.toml channel or rust-version)' };
 }
 
+/** The images a release check looks at. */
+interface ReleaseCheckInput {
+  readonly debianRelease: DebianRelease;
+  readonly targetLibc: TargetLibc;
+  readonly runtime: RuntimeBase;
+  /** The image every build stage starts from (the chef image with CARGO_CHEF). */
+  readonly builder: string;
+  readonly runtimeImage: string;
+}
+
+/**
+ * A glibc binary runs only where the runtime's glibc is at least the builder's. Our own images share
+ * `debianRelease`; a user-given builder or runtime must name its release (or `checkImageRelease: false`),
+ * and a builder newer than the runtime is refused. Returns notes for the Dockerfile header.
+ */
+function checkReleases(options: ImagePlanOptions, c: ReleaseCheckInput): string[] {
+  if (c.targetLibc !== TargetLibc.GNU) return [];
+  const check = options.checkImageRelease ?? true;
+  const { codename } = DEBIAN_RELEASES[c.debianRelease];
+  const builderOption = options.chefImage !== undefined && c.builder === options.chefImage ? 'chefImage'
+    : options.rustImage !== undefined && c.builder === options.rustImage ? 'rustImage' : undefined;
+  const notes: string[] = [];
+  const ours = { name: `Debian ${codename}`, glibc: DEBIAN_RELEASES[c.debianRelease].glibc };
+  const releaseOf = (option: string | undefined, image: string, example: string): ImageRelease | undefined => {
+    if (option === undefined) return ours;
+    const found = imageRelease(image);
+    if (found.glibc !== undefined) return found;
+    if (check) {
+      throw RustDockerError.forOption(option, `${showValue(image)}: ${found.unknownBecause}, so it cannot be checked that the binary's glibc matches the runtime's`,
+        `Use a tag that names the release, e.g. ${showValue(example)}, or set "checkImageRelease" to false (the glibc-guard build stage still checks the binary)`);
+    }
+    notes.push(`${option} ${image}: release not checked (checkImageRelease false); the glibc-guard stage checks the binary`);
+    return undefined;
+  };
+  // an Alpine builder's Rust targets musl: its binaries need no glibc (the Alpine check below refuses what it cannot build)
+  if (/(^|[:/-])alpine/.test(c.builder)) return notes;
+  const b = releaseOf(builderOption, c.builder, builderOption === 'chefImage'
+    ? `lukemathwalker/cargo-chef:latest-rust-1-slim-${codename}` : `rust:1-slim-${codename}`);
+  const hasGlibc = c.runtime === RuntimeBase.DEBIAN_SLIM || c.runtime === RuntimeBase.DISTROLESS_CC || c.runtime === RuntimeBase.CUSTOM;
+  if (!hasGlibc) return notes;
+  const r = releaseOf(c.runtime === RuntimeBase.CUSTOM ? 'runtimeImage' : undefined, c.runtimeImage, `debian:${codename}-slim`);
+  if (b === undefined || r === undefined) return notes;
+  const cmp = compareVersions(b.glibc!, r.glibc!);
+  if (cmp > 0 && check) {
+    const option = builderOption ?? 'runtimeImage';
+    throw RustDockerError.forOption(option, `the builder ${showValue(c.builder)} is ${b.name} (glibc ${b.glibc}) but the runtime ${showValue(c.runtimeImage)} is ${r.name} (glibc ${r.glibc}): `
+      + 'a binary linked there may need glibc symbols the runtime lacks (e.g. "version \'GLIBC_2.39\' not found") and not start',
+    'Build and run on one release: set "debianRelease" to the runtime\'s release and drop the hand-picked builder image, or pick a builder whose glibc is not newer than the runtime\'s');
+  }
+  if (cmp !== 0) notes.push(`builder ${b.name} (glibc ${b.glibc}), runtime ${r.name} (glibc ${r.glibc})`);
+  return notes;
+}
+
+/** The Rust version an official rust or cargo-chef image reference names ("1" for latest/stable tags), if any. */
+function officialRustVersion(image: string): string | undefined {
+  const ref = image.split('@')[0];
+  const tag = /^(?:(?:docker\.io\/)?library\/)?rust:(.+)$/.exec(ref)?.[1]
+    ?? /^(?:docker\.io\/)?lukemathwalker\/cargo-chef:[^-]+-rust-(.+)$/.exec(ref)?.[1];
+  if (tag === undefined) return undefined;
+  const version = /^(\d+(?:\.\d+){0,2})(?:-|$)/.exec(tag)?.[1];
+  if (version !== undefined) return version;
+  return /^(latest|slim|bookworm|trixie)(-|$)/.test(tag) ? '1' : undefined;
+}
+
+/**
+ * The toolchain of the build stages. Without a toolchain file, the image's own. With one, its
+ * channel (or the `rustVersion` option, which wins) is either what the image already has — then
+ * `RUSTUP_TOOLCHAIN=${RUST_VERSION}` (set by the official images) points rustup at it and nothing is
+ * downloaded — or it is installed once, in a cached layer, and `RUSTUP_TOOLCHAIN` names it. Either
+ * way the file's components (clippy, rustfmt) and extra targets are not fetched: a build needs neither.
+ */
+function resolveToolchain(options: ImagePlanOptions, ws: CargoWorkspaceFacts, rustVersion: string): RustToolchainPlan {
+  if (ws.toolchainFile === undefined) return {};
+  const userImage = options.chefImage ?? options.rustImage;
+  const imageVersion = userImage === undefined ? rustVersion : officialRustVersion(userImage);
+  const stableAsOne = (v: string) => (v === 'stable' ? '1' : v);
+  const wanted = stableAsOne(options.rustVersion ?? ws.toolchainChannel ?? rustVersion);
+  if (imageVersion !== undefined && stableAsOne(imageVersion) === wanted) return { rustupToolchain: '${RUST_VERSION}' };
+  const channel = wanted === '1' ? 'stable' : wanted;
+  return { rustupToolchain: channel, install: channel };
+}
+
 function resolveRuntimeBase(options: ImagePlanOptions): RuntimeBase {
   if (options.runtimeImage !== undefined) {
     if (options.runtime !== undefined && options.runtime !== RuntimeBase.CUSTOM) {
@@ -556,12 +679,15 @@ function resolveDigests(digests: { [image: string]: string } | undefined, images
 // ---------------------------------------------------------------------------------------------
 // runtime
 
-function resolveRuntimePackages(options: ImagePlanOptions, runtime: RuntimeBase): string[] {
+function resolveRuntimePackages(options: ImagePlanOptions, runtime: RuntimeBase, release: DebianRelease): string[] {
   if (options.runtimePackages !== undefined && options.runtimePackages.length > 0 && NO_PACKAGE_MANAGER.includes(runtime)) {
     throw RustDockerError.forOption('runtimePackages', `runtime ${enumName(runtime)} has no package manager, so ${showValue(options.runtimePackages)} cannot be installed`,
       'Use RuntimeBase.DEBIAN_SLIM or ALPINE, or copy files into the image with the escape hatches');
   }
-  if (options.runtimePackages !== undefined) return packageList('runtimePackages', options.runtimePackages);
+  if (options.runtimePackages !== undefined) {
+    const list = packageList('runtimePackages', options.runtimePackages);
+    return runtime === RuntimeBase.DEBIAN_SLIM ? unique(list.map(p => packageForRelease(p, release))) : list;
+  }
   return runtime === RuntimeBase.DEBIAN_SLIM || runtime === RuntimeBase.ALPINE ? ['ca-certificates'] : [];
 }
 
@@ -686,9 +812,9 @@ function targetAllowEntry(pkg: CargoPackageFacts, file: string): string {
   return dir === pkg.dir || dir === '.' ? file : dir;
 }
 
-function allowListPatterns(plan: Pick<ImagePlan, 'packages' | 'toolchainFile' | 'cargoConfigFile' | 'vendorDirs'>, options: ImagePlanOptions): string[] {
+function allowListPatterns(plan: Pick<ImagePlan, 'packages' | 'cargoConfigFile' | 'vendorDirs'>, options: ImagePlanOptions): string[] {
+  // (no toolchain file: RUSTUP_TOOLCHAIN overrides it, so editing it busts no layer)
   const allow: string[] = ['Cargo.toml', 'Cargo.lock'];
-  if (plan.toolchainFile) allow.push(plan.toolchainFile);
   if (plan.cargoConfigFile) allow.push(plan.cargoConfigFile);
   allow.push(...plan.vendorDirs);
   for (const pkg of plan.packages) {
@@ -731,12 +857,21 @@ function patternList(option: string, patterns: string[] | undefined): string[] {
 // ---------------------------------------------------------------------------------------------
 // summary
 
-function summarize(plan: Omit<ImagePlan, 'summary' | 'dockerignorePatterns'>, ws: CargoWorkspaceFacts): string[] {
+function summarize(plan: Omit<ImagePlan, 'summary' | 'warnings' | 'dockerignorePatterns'>, ws: CargoWorkspaceFacts, releaseNotes: string[]): string[] {
   const lines: string[] = [];
   const kind = !ws.isWorkspace ? `package ${ws.rootPackage}` : `workspace of ${ws.packages.length} package${ws.packages.length === 1 ? '' : 's'} (${ws.packages.map(p => p.name).join(', ')})`;
   lines.push(`Cargo: ${kind}`);
   lines.push(`Binaries: ${plan.binaries.map(b => `${b.name} (${b.path})`).join(', ')} of package ${plan.packageName}`);
-  lines.push(`Rust: ${plan.rustVersion}, from ${plan.rustVersionSource}${ws.toolchainFile ? `; ${ws.toolchainFile} copied before any cargo command` : ''}`);
+  lines.push(`Rust: ${plan.rustVersion}, from ${plan.rustVersionSource}`);
+  if (ws.toolchainFile) {
+    const tc = plan.toolchain;
+    lines.push(tc.install
+      ? `Toolchain: ${tc.install} (not in the builder image) installed once, minimal profile; RUSTUP_TOOLCHAIN overrides ${ws.toolchainFile}`
+      : `Toolchain: the builder image's own (RUSTUP_TOOLCHAIN=$RUST_VERSION overrides ${ws.toolchainFile}: nothing downloaded)`);
+  }
+  const release = DEBIAN_RELEASES[plan.debianRelease];
+  lines.push(`Debian: ${release.codename} (glibc ${release.glibc}) for builder and runtime${plan.glibcGuard ? '; the glibc-guard stage checks the binaries against the runtime' : ''}`);
+  lines.push(...releaseNotes.map(n => `  ${n}`));
   lines.push(`Dependency caching: ${enumName(plan.dependencyCaching)}`);
   lines.push(`Target: ${plan.targetLibc === TargetLibc.MUSL ? 'musl (static)' : 'glibc'}${plan.crossCompile ? ', cross-compiled from $BUILDPLATFORM for $TARGETARCH (amd64, arm64)' : ''}, profile ${plan.cargoProfile}`);
   lines.push(`Runtime: ${enumName(plan.runtime)} (${plan.runtimeImage}), ${plan.user ? `user ${plan.user.uid}:${plan.user.gid}` : 'root'}`);

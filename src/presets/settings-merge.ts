@@ -42,7 +42,7 @@ const FIELD_RULES: { [key: string]: MergeRule } = {
 export const SETTING_KEYS: readonly string[] = [
   // Dockerfile
   'dockerfilePath', 'binaries', 'packageName', 'features', 'noDefaultFeatures', 'allFeatures', 'cargoProfile',
-  'rustVersion', 'rustImage', 'dependencyCaching', 'chefImage', 'targetLibc', 'buildPackages', 'runtimePackages',
+  'rustVersion', 'debianRelease', 'rustImage', 'dependencyCaching', 'chefImage', 'checkImageRelease', 'glibcGuard', 'targetLibc', 'buildPackages', 'runtimePackages',
   'runtime', 'runtimeImage', 'imageDigests', 'runAsRoot', 'uid', 'workdir', 'ports', 'env', 'healthcheck',
   'entrypoint', 'cmd', 'labels', 'buildSecrets', 'crossCompile', 'cargoBuildArgs', 'dockerfileSyntax', 'stopSignal',
   // .dockerignore

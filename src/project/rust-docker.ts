@@ -97,6 +97,7 @@ export class RustDocker extends Component {
       project.gitattributes.addAttributes(`/${file}`, 'linguist-generated');
     }
 
+    for (const warning of this.plan.image.warnings) project.logger.warn(`RustDocker: ${warning}`);
     this.dockerfile = new RustDockerfile(project, this.plan);
     if (this.plan.image.dockerignore) {
       this.dockerignore = new RustDockerIgnore(project, this.plan);

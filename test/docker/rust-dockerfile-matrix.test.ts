@@ -19,8 +19,8 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 /** single: a crate with rust-toolchain.toml + .cargo/config.toml; workspace: one binary of a 3-member glob workspace with a build script. */
 const SHAPES = {
-  single: { fixture: 'toolchain-file', options: {} as ImagePlanOptions, bin: 'toolchained', rustImage: 'rust:1.95-slim-bookworm' },
-  workspace: { fixture: 'glob-workspace', options: { binaries: ['worker'] } as ImagePlanOptions, bin: 'worker', rustImage: 'rust:1-slim-bookworm' },
+  single: { fixture: 'toolchain-file', options: {} as ImagePlanOptions, bin: 'toolchained', rustImage: 'rust:1.95-slim-trixie' },
+  workspace: { fixture: 'glob-workspace', options: { binaries: ['worker'] } as ImagePlanOptions, bin: 'worker', rustImage: 'rust:1-slim-trixie' },
 };
 const FACTS = {
   single: CargoWorkspace.load(path.join(FIXTURES, SHAPES.single.fixture)).facts,
@@ -29,19 +29,22 @@ const FACTS = {
 
 const STATIC_ONLY = [RuntimeBase.SCRATCH, RuntimeBase.DISTROLESS_STATIC, RuntimeBase.ALPINE];
 const RUNTIME_FROM: { [r: string]: string } = {
-  [RuntimeBase.DEBIAN_SLIM]: 'debian:bookworm-slim',
-  [RuntimeBase.DISTROLESS_CC]: 'gcr.io/distroless/cc-debian12',
-  [RuntimeBase.DISTROLESS_STATIC]: 'gcr.io/distroless/static-debian12',
+  [RuntimeBase.DEBIAN_SLIM]: 'debian:trixie-slim',
+  [RuntimeBase.DISTROLESS_CC]: 'gcr.io/distroless/cc-debian13',
+  [RuntimeBase.DISTROLESS_STATIC]: 'gcr.io/distroless/static-debian13',
   [RuntimeBase.SCRATCH]: 'scratch',
   [RuntimeBase.ALPINE]: 'alpine:3',
-  [RuntimeBase.CUSTOM]: 'ubuntu:24.04',
+  [RuntimeBase.CUSTOM]: 'registry.example.com/acme/base:1-trixie',
 };
 const STAGES: { [s: string]: string[] } = {
-  [DependencyCaching.CARGO_CHEF]: ['chef', 'planner', 'builder', 'runtime'],
-  [DependencyCaching.SKELETON]: ['base', 'skeleton', 'builder', 'runtime'],
-  [DependencyCaching.CACHE_MOUNTS]: ['builder', 'runtime'],
-  [DependencyCaching.NONE]: ['builder', 'runtime'],
+  [DependencyCaching.CARGO_CHEF]: ['chef', 'planner', 'builder'],
+  [DependencyCaching.SKELETON]: ['base', 'skeleton', 'builder'],
+  [DependencyCaching.CACHE_MOUNTS]: ['builder'],
+  [DependencyCaching.NONE]: ['builder'],
 };
+/** Every runtime but SCRATCH gets the glibc guard between its base and the final stage. */
+const guarded = (c: Combo) => c.runtime !== RuntimeBase.SCRATCH;
+const RUNTIME_STAGES = (c: Combo) => (guarded(c) ? ['runtime-base', 'glibc-guard', 'runtime'] : ['runtime']);
 
 interface Combo {
   readonly caching: DependencyCaching;
@@ -113,23 +116,28 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
   });
 
   test('stages of the strategy, one Rust image for every build stage, runtime as requested', () => {
-    expect(all.map(s => s.name)).toEqual(STAGES[c.caching]);
+    expect(all.map(s => s.name)).toEqual([...STAGES[c.caching], ...RUNTIME_STAGES(c)]);
     const platform = c.cross ? '--platform=$BUILDPLATFORM ' : '';
-    const external = all.filter(s => s.name !== 'runtime' && !all.some(o => o.name === s.from));
+    const external = all.filter(s => s.name !== 'runtime' && s.name !== 'runtime-base' && !all.some(o => o.name === s.from));
     expect(external).toHaveLength(1);
     const buildImage = c.caching === DependencyCaching.CARGO_CHEF
-      ? `lukemathwalker/cargo-chef:latest-rust-${SHAPES[c.shape].rustImage.split(':')[1].split('-')[0]}`
+      ? `lukemathwalker/cargo-chef:latest-rust-${SHAPES[c.shape].rustImage.split(':')[1]}`
       : SHAPES[c.shape].rustImage;
     expect(external[0].from).toBe(`${platform}${buildImage}`);
     // the runtime stage is the target platform: never --platform
-    expect(byName('runtime').from).toBe(RUNTIME_FROM[c.runtime]);
+    expect(byName(guarded(c) ? 'runtime-base' : 'runtime').from).toBe(RUNTIME_FROM[c.runtime]);
+    if (guarded(c)) {
+      expect(byName('glibc-guard').from).toBe('builder');
+      expect(byName('runtime').from).toBe('runtime-base');
+    }
   });
 
-  test('toolchain file and cargo config copied before the first cargo command of the builder', () => {
+  test('the image\'s toolchain pinned in the first build stage; cargo config copied before the first cargo command of the builder', () => {
     if (c.shape !== 'single') return;
+    expect(all[0].lines).toContain('ENV RUSTUP_TOOLCHAIN="${RUST_VERSION}"');
+    expect(text).not.toContain('COPY rust-toolchain.toml');
     const firstCargo = builder.lines.findIndex(l => /\bcargo (build|chef cook)\b/.test(l));
-    expect(builder.lines.indexOf('COPY rust-toolchain.toml ./')).toBeGreaterThanOrEqual(0);
-    expect(builder.lines.indexOf('COPY rust-toolchain.toml ./')).toBeLessThan(firstCargo);
+    expect(builder.lines.indexOf('COPY .cargo/config.toml .cargo/config.toml')).toBeGreaterThanOrEqual(0);
     expect(builder.lines.indexOf('COPY .cargo/config.toml .cargo/config.toml')).toBeLessThan(firstCargo);
   });
 
@@ -175,7 +183,7 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
   test('runtime: binary in /usr/local/bin, exec-form entrypoint, numeric non-root USER', () => {
     const rt = byName('runtime').lines;
     const bin = SHAPES[c.shape].bin;
-    expect(rt).toContain(`COPY --from=builder /out/${bin} /usr/local/bin/`);
+    expect(rt).toContain(`COPY --from=${guarded(c) ? 'glibc-guard' : 'builder'} /out/${bin} /usr/local/bin/`);
     expect(rt).toContain(`ENTRYPOINT ["/usr/local/bin/${bin}"]`);
     const uid = c.runtime === RuntimeBase.DISTROLESS_CC || c.runtime === RuntimeBase.DISTROLESS_STATIC ? 65532 : 10001;
     expect(rt).toContain(`USER ${uid}:${uid}`);

@@ -6,7 +6,7 @@ import { Project, Testing } from 'projen';
 import { CargoWorkspace, CargoWorkspaceFacts } from '../../src/cargo/cargo-workspace';
 import { RustDockerfile } from '../../src/docker/rust-dockerfile';
 import {
-  DependencyCaching, DockerIgnoreMode, RuntimeBase, RustDockerfileOptions, TargetLibc,
+  DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, RustDockerfileOptions, TargetLibc,
 } from '../../src/docker/rust-dockerfile-options';
 import { RustDockerIgnore } from '../../src/docker/rust-dockerignore';
 import { BuildPlan } from '../../src/plan/build-plan';
@@ -82,20 +82,22 @@ describe('file layout', () => {
 });
 
 describe('CARGO_CHEF', () => {
-  test('chef → planner → builder → runtime; toolchain and cargo config copied before cook; cook before COPY . .', () => {
-    // GIVEN a crate with rust-toolchain.toml and .cargo/config.toml
+  test('chef → planner → builder → runtime-base → glibc-guard → runtime; the image\'s toolchain pinned by RUSTUP_TOOLCHAIN before the planner; cargo config copied before cook; cook before COPY . .', () => {
+    // GIVEN a crate with rust-toolchain.toml (channel 1.95) and .cargo/config.toml
     const { text, df } = synth('toolchain-file');
     // THEN the stages are in order
-    expect(df.file.stages.map(s => s.name)).toEqual(['chef', 'planner', 'builder', 'runtime']);
-    expect(text).toContain('FROM lukemathwalker/cargo-chef:latest-rust-1.95 AS chef');
+    expect(df.file.stages.map(s => s.name)).toEqual(['chef', 'planner', 'builder', 'runtime-base', 'glibc-guard', 'runtime']);
+    expect(text).toContain('FROM lukemathwalker/cargo-chef:latest-rust-1.95-slim-trixie AS chef');
+    // AND the chef stage (inherited by planner and builder) uses the image's own toolchain: no download in any stage
+    expect(stage(text, 'chef')).toContain('ENV RUSTUP_TOOLCHAIN="${RUST_VERSION}"');
+    expect(text).not.toContain('rustup toolchain install');
     const builder = stage(text, 'builder');
-    const toolchain = builder.findIndex(l => l === 'COPY rust-toolchain.toml ./');
+    expect(builder).not.toContain('COPY rust-toolchain.toml ./');
     const config = builder.findIndex(l => l === 'COPY .cargo/config.toml .cargo/config.toml');
     const cook = builder.findIndex(l => l.includes('cargo chef cook'));
     const copyAll = builder.findIndex(l => l === 'COPY . .');
-    expect(toolchain).toBeGreaterThan(0);
     expect(config).toBeGreaterThan(0);
-    expect(cook).toBeGreaterThan(Math.max(toolchain, config));
+    expect(cook).toBeGreaterThan(config);
     expect(copyAll).toBeGreaterThan(cook);
     // cook and build use the same flags; the registry is a cache mount
     expect(builder[cook]).toContain('--mount=type=cache,target=/usr/local/cargo/registry');
@@ -132,7 +134,7 @@ describe('SKELETON', () => {
   test('skeleton stage: every member manifest, lock file, stubs; builder builds dependencies before COPY . . then touches', () => {
     // GIVEN a glob workspace with a lib and a build script
     const { text, df } = synth('glob-workspace', { dependencyCaching: DependencyCaching.SKELETON, binaries: ['api'] });
-    expect(df.file.stages.map(s => s.name)).toEqual(['base', 'skeleton', 'builder', 'runtime']);
+    expect(df.file.stages.map(s => s.name)).toEqual(['base', 'skeleton', 'builder', 'runtime-base', 'glibc-guard', 'runtime']);
     const skel = stage(text, 'skeleton');
     expect(skel).toEqual(expect.arrayContaining([
       'COPY Cargo.toml Cargo.lock ./',
@@ -245,9 +247,9 @@ describe('CACHE_MOUNTS and NONE', () => {
 
   test('NONE: COPY . . and cargo build, no cache mount', () => {
     const { text, df } = synth('single-crate', { dependencyCaching: DependencyCaching.NONE });
-    expect(df.file.stages.map(s => s.name)).toEqual(['builder', 'runtime']);
+    expect(df.file.stages.map(s => s.name)).toEqual(['builder', 'runtime-base', 'glibc-guard', 'runtime']);
     expect(stage(text, 'builder')).toEqual([
-      'FROM rust:1.75-slim-bookworm AS builder', 'WORKDIR /build', 'COPY . .',
+      'FROM rust:1.75-slim-trixie AS builder', 'WORKDIR /build', 'COPY . .',
       'RUN cargo build --locked --release --bin hello && mkdir -p /out && cp target/release/hello /out/',
     ]);
   });
@@ -256,8 +258,8 @@ describe('CACHE_MOUNTS and NONE', () => {
 describe('targets', () => {
   test('cross-compilation: build stages on $BUILDPLATFORM, TARGETARCH mapped, cross linker, runtime without --platform', () => {
     const { text } = synth('single-crate', { crossCompile: true, dependencyCaching: DependencyCaching.SKELETON });
-    expect(text).toContain('FROM --platform=$BUILDPLATFORM rust:1.75-slim-bookworm AS base');
-    expect(text).toContain('FROM debian:bookworm-slim AS runtime');
+    expect(text).toContain('FROM --platform=$BUILDPLATFORM rust:1.75-slim-trixie AS base');
+    expect(text).toContain('FROM debian:trixie-slim AS runtime-base');
     expect(text).toContain('ARG TARGETARCH');
     expect(text).toContain('amd64) arch=x86_64;');
     expect(text).toContain('arm64) arch=aarch64;');
@@ -277,15 +279,86 @@ describe('targets', () => {
   });
 });
 
+describe('glibc guard', () => {
+  test('runtime-base (packages, user) → glibc-guard (builder + runtime-base mounted) → runtime (runtime-base + the checked binaries)', () => {
+    // GIVEN the defaults
+    const { text } = synth('single-crate');
+    // THEN the guard stage starts from the builder and reads the runtime's files through a bind mount
+    const guard = stage(text, 'glibc-guard');
+    expect(guard[0]).toBe('FROM builder AS glibc-guard');
+    expect(guard[1]).toMatch(/^RUN --mount=type=bind,from=runtime-base,target=\/runtime /);
+    // AND it reads the binaries' needs with readelf (version references, NEEDED libraries) and fails with the fix
+    expect(guard[1]).toContain('readelf -W -V "$bin"');
+    expect(guard[1]).toContain('(NEEDED)');
+    expect(guard[1]).toContain('exit 1');
+    expect(guard[1]).toContain('option "debianRelease", now trixie');
+    // AND the runtime takes its binaries from the guard (so the guard always runs) on top of runtime-base
+    expect(stage(text, 'runtime').slice(0, 2)).toEqual(['FROM runtime-base AS runtime', 'COPY --from=glibc-guard /out/hello /usr/local/bin/']);
+    expect(lintDockerfile(text)).toEqual([]);
+  });
+
+  test('glibcGuard false and SCRATCH: one runtime stage, binaries from the builder', () => {
+    for (const options of [{ glibcGuard: false }, { runtime: RuntimeBase.SCRATCH }]) {
+      const { text, df } = synth('single-crate', options);
+      expect(df.file.stages.map(s => s.name)).not.toContain('glibc-guard');
+      expect(df.glibcGuard).toBeUndefined();
+      expect(text).toContain('COPY --from=builder /out/hello /usr/local/bin/');
+    }
+  });
+});
+
+describe('toolchain', () => {
+  test('a channel no image has (nightly) is installed once in the first build stage, before the planner; RUSTUP_TOOLCHAIN names it', () => {
+    // GIVEN rust-toolchain.toml pinning a nightly
+    const plan = buildPlan(path.join(FIXTURES, 'toolchain-file'), {});
+    const f = { ...plan.workspace, toolchainChannel: 'nightly-2025-01-01' };
+    const image = resolveImagePlan({}, f, '.');
+    const project = new Project({ name: 'test', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
+    const text = new RustDockerfile(project, { ...plan, workspace: f, image }).file.render();
+    // THEN the chef stage installs it (a cached layer) and the planner inherits it
+    const chef = stage(text, 'chef');
+    expect(chef).toContain('ENV RUSTUP_TOOLCHAIN="nightly-2025-01-01"');
+    expect(chef).toContain('RUN rustup toolchain install nightly-2025-01-01 --profile minimal --no-self-update');
+    expect(stage(text, 'planner').join('\n')).not.toContain('rustup');
+    expect(lintDockerfile(text)).toEqual([]);
+  });
+
+  test('SKELETON and NONE: RUSTUP_TOOLCHAIN in the first build stage', () => {
+    expect(stage(synth('toolchain-file', { dependencyCaching: DependencyCaching.SKELETON }).text, 'base')).toContain('ENV RUSTUP_TOOLCHAIN="${RUST_VERSION}"');
+    expect(stage(synth('toolchain-file', { dependencyCaching: DependencyCaching.NONE }).text, 'builder')).toContain('ENV RUSTUP_TOOLCHAIN="${RUST_VERSION}"');
+    expect(synth('single-crate').text).not.toContain('RUSTUP_TOOLCHAIN');
+  });
+});
+
+describe('no Cargo.lock', () => {
+  test('cargo runs without --locked and SKELETON neither copies nor rewrites the lock file', () => {
+    const plan = buildPlan(path.join(FIXTURES, 'glob-workspace'), { binaries: ['api'] });
+    const f = { ...plan.workspace, lockFile: undefined };
+    for (const dependencyCaching of [DependencyCaching.CARGO_CHEF, DependencyCaching.SKELETON]) {
+      const image = resolveImagePlan({ dependencyCaching, binaries: ['api'] }, f, '.');
+      const project = new Project({ name: 'test', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
+      const text = new RustDockerfile(project, { ...plan, workspace: f, image }).file.render();
+      expect(text).not.toMatch(/cargo (build|chef cook)[^\n]*--locked/);
+      expect(text).not.toContain('Cargo.lock.tmp');
+      expect(text).not.toContain('COPY Cargo.toml Cargo.lock');
+      expect(text).toContain('#   Warning: Cargo.lock is missing');
+      expect(lintDockerfile(text)).toEqual([]);
+    }
+  });
+});
+
 describe('runtime stage', () => {
   test('debian-slim: packages with cleanup, user created with the fixed UID, numeric USER, exec-form ENTRYPOINT, OCI labels from ARGs', () => {
     const { text } = synth('single-crate', { runtimePackages: ['ca-certificates', 'libssl3'], ports: [8080], env: { RUST_LOG: 'info' }, cmd: ['serve'] });
+    expect(stage(text, 'runtime-base')).toEqual([
+      'FROM debian:trixie-slim AS runtime-base',
+      'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3t64 && rm -rf /var/lib/apt/lists/*',
+      'RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin app',
+    ]);
     const rt = stage(text, 'runtime');
     expect(rt).toEqual([
-      'FROM debian:bookworm-slim AS runtime',
-      'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3 && rm -rf /var/lib/apt/lists/*',
-      'RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin app',
-      'COPY --from=builder /out/hello /usr/local/bin/',
+      'FROM runtime-base AS runtime',
+      'COPY --from=glibc-guard /out/hello /usr/local/bin/',
       'WORKDIR /app',
       'ENV RUST_LOG="info"',
       'EXPOSE 8080',
@@ -327,11 +400,11 @@ describe('runtime stage', () => {
       stopSignal: 'SIGINT',
       runtime: RuntimeBase.DISTROLESS_CC,
       healthcheck: { command: ['/usr/local/bin/b', 'health'], intervalSeconds: 10 },
-      imageDigests: { 'gcr.io/distroless/cc-debian12': digest },
+      imageDigests: { 'gcr.io/distroless/cc-debian13': digest },
     });
     expect(text).not.toMatch(/^USER /m);
-    expect(text).toContain(`FROM gcr.io/distroless/cc-debian12@${digest} AS runtime`);
-    expect(text).toContain('COPY --from=builder /out/multi /out/b /usr/local/bin/');
+    expect(text).toContain(`FROM gcr.io/distroless/cc-debian13@${digest} AS runtime-base`);
+    expect(text).toContain('COPY --from=glibc-guard /out/multi /out/b /usr/local/bin/');
     expect(text).toContain('cp target/release/multi target/release/b /out/');
     expect(text).toContain('HEALTHCHECK --interval=10s CMD ["/usr/local/bin/b", "health"]');
     expect(text).toContain('STOPSIGNAL SIGINT');
@@ -339,8 +412,8 @@ describe('runtime stage', () => {
   });
 
   test('custom runtime with packages detects the package manager', () => {
-    const { text } = synth('single-crate', { runtimeImage: 'ubuntu:24.04', runtimePackages: ['curl'] });
-    expect(text).toContain('FROM ubuntu:24.04 AS runtime');
+    const { text } = synth('single-crate', { runtimeImage: 'ubuntu:24.04', runtimePackages: ['curl'], debianRelease: DebianRelease.BOOKWORM });
+    expect(text).toContain('FROM ubuntu:24.04 AS runtime-base');
     expect(text).toMatch(/RUN if command -v apt-get >\/dev\/null; then .*curl.*elif command -v apk/);
     expect(lintDockerfile(text)).toEqual([]);
   });
@@ -366,5 +439,140 @@ describe('runtime stage', () => {
   test('deny-list .dockerignore mode is rendered as given', () => {
     const { files } = synth('single-crate', { dockerignoreMode: DockerIgnoreMode.DENY_LIST });
     expect(files['.dockerignore']).toContain('\n.git\n');
+  });
+});
+
+describe('cross-compilation: target-arch C libraries', () => {
+  const LIBS = ['pkg-config', 'protobuf-compiler', 'libssl-dev', 'zlib1g-dev=1:1.3.dfsg-3', 'libclang-dev', 'cmake'];
+
+  /** The builder's target-setup RUN, as one shell line. */
+  function crossRun(text: string): string {
+    const run = stage(text, 'builder').find(l => l.startsWith('RUN case "$TARGETARCH"'));
+    expect(run).toBeDefined();
+    return run!.slice('RUN '.length);
+  }
+
+  /**
+   * Runs the RUN line under a real `sh` with fake apt-get/apt-cache/dpkg/rustup/rm/uname that log
+   * their arguments; `/rust-target` and apt's lists go to a temp dir. `multiArch` is what
+   * `apt-cache show <pkg>:<arch>` reports per package (undefined: no such package).
+   */
+  function runCross(script: string, opts: { targetArch: string; buildArch: string; multiArch?: { [pkg: string]: string | undefined } }) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-'));
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const log = path.join(dir, 'calls');
+    const fake = (name: string, body = '') => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> "${log}"\n${body}\n`, { mode: 0o755 });
+    for (const name of ['apt-get', 'dpkg', 'rustup', 'rm']) fake(name);
+    fs.writeFileSync(path.join(bin, 'uname'), `#!/bin/sh\necho ${opts.buildArch}\n`, { mode: 0o755 });
+    // as apt: nothing for an Architecture: all package asked as <pkg>:<arch>, exit 100 for an unknown one
+    const cases = Object.entries(opts.multiArch ?? {}).map(([pkg, ma]) => (ma === undefined
+      ? `  ${pkg}:*) echo "E: No packages found" >&2; exit 100 ;;`
+      : ma === 'all' ? `  ${pkg}:*) ;;` : `  ${pkg}:*) printf 'Package: ${pkg}\\nArchitecture: %s\\nMulti-Arch: ${ma}\\n' "\${4#*:}" ;;`));
+    fs.writeFileSync(path.join(bin, 'apt-cache'), ['#!/bin/sh', 'case "$3" in', ...cases, 'esac', ''].join('\n'), { mode: 0o755 });
+    const body = script.replace(/\/rust-target/g, path.join(dir, 'rust-target')).replace(/\/var\/lib\/apt\/lists/g, path.join(dir, 'lists'));
+    const r = spawnSync('sh', ['-c', body], { env: { PATH: `${bin}:/usr/bin:/bin`, TARGETARCH: opts.targetArch }, encoding: 'utf-8' });
+    const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf-8').trim().split('\n') : [];
+    const target = fs.existsSync(path.join(dir, 'rust-target')) ? fs.readFileSync(path.join(dir, 'rust-target'), 'utf-8').trim() : undefined;
+    return { status: r.status, stderr: r.stderr, calls, target };
+  }
+
+  test('env for both triples: linker, CC, CXX, AR, pkg-config search path of the target (multiarch dirs), cross allowed', () => {
+    // WHEN a glibc cross Dockerfile is generated
+    const { text } = synth('single-crate', { crossCompile: true, buildPackages: LIBS });
+    const builder = stage(text, 'builder');
+    // THEN each triple has its tools and its own pkg-config LIBDIR, and pkg-config may cross
+    for (const arch of ['x86_64', 'aarch64']) {
+      const t = `${arch}_unknown_linux_gnu`;
+      expect(builder).toContain(`ENV CARGO_TARGET_${t.toUpperCase()}_LINKER="${arch}-linux-gnu-gcc"`);
+      expect(builder).toContain(`ENV CC_${t}="${arch}-linux-gnu-gcc"`);
+      expect(builder).toContain(`ENV CXX_${t}="${arch}-linux-gnu-g++"`);
+      expect(builder).toContain(`ENV AR_${t}="${arch}-linux-gnu-ar"`);
+      expect(builder).toContain(`ENV PKG_CONFIG_LIBDIR_${t}="/usr/local/lib/${arch}-linux-gnu/pkgconfig:/usr/lib/${arch}-linux-gnu/pkgconfig:/usr/local/share/pkgconfig:/usr/share/pkgconfig"`);
+    }
+    expect(builder).toContain('ENV PKG_CONFIG_ALLOW_CROSS="1"');
+    // AND the env is set before the target setup and the cargo commands
+    const allowAt = builder.indexOf('ENV PKG_CONFIG_ALLOW_CROSS="1"');
+    expect(allowAt).toBeLessThan(builder.findIndex(l => l.startsWith('RUN case "$TARGETARCH"')));
+    expect(lintDockerfile(text)).toEqual([]);
+  });
+
+  test('cross to arm64: dpkg --add-architecture, cross gcc/g++/libc, and the arm64 build of every library (tools stay host)', () => {
+    // GIVEN tools and libraries in buildPackages
+    const script = crossRun(synth('single-crate', { crossCompile: true, buildPackages: LIBS }).text);
+    // WHEN the RUN runs on an amd64 build machine for arm64, every library being Multi-Arch: same
+    const r = runCross(script, { targetArch: 'arm64', buildArch: 'x86_64', multiArch: { 'libssl-dev': 'same', 'zlib1g-dev': 'same' } });
+    // THEN the target is recorded and added, the architecture added, and the arm64 libraries installed with the cross toolchain
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.target).toBe('aarch64-unknown-linux-gnu');
+    expect(r.calls).toEqual([
+      'rustup target add aarch64-unknown-linux-gnu',
+      'dpkg --add-architecture arm64',
+      'apt-get update',
+      'apt-get install -y --no-install-recommends gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross libssl-dev:arm64 zlib1g-dev:arm64=1:1.3.dfsg-3',
+      `rm -rf ${r.calls.length > 0 ? r.calls[r.calls.length - 1].split(' ')[2] : ''}`,
+    ]);
+    // AND tools and bindgen's host libclang are never installed for the target
+    for (const host of ['pkg-config:', 'protobuf-compiler:', 'cmake:', 'libclang-dev:']) expect(script).not.toContain(host);
+  });
+
+  test('cross to amd64 from an arm64 build machine: the x86-64 toolchain and amd64 libraries', () => {
+    const script = crossRun(synth('single-crate', { crossCompile: true, buildPackages: ['libssl-dev'] }).text);
+    const r = runCross(script, { targetArch: 'amd64', buildArch: 'aarch64', multiArch: { 'libssl-dev': 'same' } });
+    expect(r.status).toBe(0);
+    expect(r.target).toBe('x86_64-unknown-linux-gnu');
+    expect(r.calls).toContain('apt-get install -y --no-install-recommends gcc-x86-64-linux-gnu g++-x86-64-linux-gnu libc6-dev-amd64-cross libssl-dev:amd64');
+  });
+
+  test('the build machine\'s own architecture: only the Rust target, no apt at all (the host packages serve)', () => {
+    const script = crossRun(synth('single-crate', { crossCompile: true, buildPackages: LIBS }).text);
+    const r = runCross(script, { targetArch: 'amd64', buildArch: 'x86_64' });
+    expect(r.status).toBe(0);
+    expect(r.target).toBe('x86_64-unknown-linux-gnu');
+    expect(r.calls).toEqual(['rustup target add x86_64-unknown-linux-gnu']);
+  });
+
+  test('a header-only (Architecture: all) library is accepted: apt installs it for any architecture', () => {
+    const script = crossRun(synth('single-crate', { crossCompile: true, buildPackages: ['libeigen3-dev'] }).text);
+    const r = runCross(script, { targetArch: 'arm64', buildArch: 'x86_64', multiArch: { 'libeigen3-dev': 'all' } });
+    expect(r.status).toBe(0);
+  });
+
+  test.each([
+    ['is not Multi-Arch: same', 'allowed', /buildPackages: python3-dev cannot be installed for arm64 next to the build machine's copy \(it is not Multi-Arch: same\)/],
+    ['does not exist for the target', undefined, /buildPackages: python3-dev has no arm64 version in the apt sources/],
+  ])('a library that %s fails the build, naming it and what to do instead', (_why, multiArch, message) => {
+    // GIVEN a -dev package that cannot be installed for arm64 next to the amd64 one
+    const script = crossRun(synth('single-crate', { crossCompile: true, buildPackages: ['libssl-dev', 'python3-dev'] }).text);
+    // WHEN the RUN runs for arm64
+    const r = runCross(script, { targetArch: 'arm64', buildArch: 'x86_64', multiArch: { 'libssl-dev': 'same', 'python3-dev': multiArch } });
+    // THEN it fails before installing anything, with the package, the reason and the alternatives
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('MultiArchStrategy.QEMU or NATIVE_RUNNERS');
+    expect(r.calls.some(c => c.startsWith('apt-get install'))).toBe(false);
+  });
+
+  test('no library in buildPackages: the cross toolchain only, no foreign architecture', () => {
+    const script = crossRun(synth('single-crate', { crossCompile: true, buildPackages: ['pkg-config'] }).text);
+    const r = runCross(script, { targetArch: 'arm64', buildArch: 'x86_64' });
+    expect(r.status).toBe(0);
+    expect(r.calls.filter(c => !c.startsWith('rm '))).toEqual([
+      'rustup target add aarch64-unknown-linux-gnu',
+      'apt-get update',
+      'apt-get install -y --no-install-recommends gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross',
+    ]);
+  });
+
+  test('MUSL cross: the musl target with the cross linker; no glibc libraries of the target, no pkg-config cross env', () => {
+    const { text } = synth('single-crate', { crossCompile: true, targetLibc: TargetLibc.MUSL, runtime: RuntimeBase.SCRATCH, buildPackages: ['libssl-dev'] });
+    const r = runCross(crossRun(text), { targetArch: 'arm64', buildArch: 'x86_64' });
+    expect(r.status).toBe(0);
+    expect(r.target).toBe('aarch64-unknown-linux-musl');
+    expect(r.calls).toContain('apt-get install -y --no-install-recommends gcc-aarch64-linux-gnu libc6-dev-arm64-cross');
+    expect(text).toContain('ENV CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER="aarch64-linux-gnu-gcc"');
+    expect(text).not.toContain('PKG_CONFIG_ALLOW_CROSS');
+    expect(lintDockerfile(text)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { CargoWorkspace, CargoWorkspaceFacts } from '../../src/cargo/cargo-workspace';
 import {
-  DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc,
+  DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc,
 } from '../../src/docker/rust-dockerfile-options';
 import { RustDockerError } from '../../src/errors';
 import { MultiArchStrategy } from '../../src/github/image-workflow-options';
@@ -36,14 +36,18 @@ describe('defaults', () => {
     expect(p.isWorkspace).toBe(false);
     expect(p.dependencyCaching).toBe(DependencyCaching.CARGO_CHEF);
     expect(p.rustVersion).toBe('1.75');
-    expect(p.rustImage).toBe('rust:1.75-slim-bookworm');
-    expect(p.chefImage).toBe('lukemathwalker/cargo-chef:latest-rust-1.75');
+    expect(p.debianRelease).toBe(DebianRelease.TRIXIE);
+    expect(p.rustImage).toBe('rust:1.75-slim-trixie');
+    expect(p.chefImage).toBe('lukemathwalker/cargo-chef:latest-rust-1.75-slim-trixie');
     expect(p.targetLibc).toBe(TargetLibc.GNU);
     expect(p.crossCompile).toBe(false);
     expect(p.explicitTarget).toBe(false);
     expect(p.runtime).toBe(RuntimeBase.DEBIAN_SLIM);
-    expect(p.runtimeImage).toBe('debian:bookworm-slim');
+    expect(p.runtimeImage).toBe('debian:trixie-slim');
     expect(p.runtimePackages).toEqual(['ca-certificates']);
+    expect(p.glibcGuard).toBe(true);
+    expect(p.locked).toBe(true);
+    expect(p.warnings).toEqual([]);
     expect(p.user).toEqual({ uid: 10001, gid: 10001, create: true, name: 'app' });
     expect(p.entrypoint).toEqual(['/usr/local/bin/hello']);
     expect(p.cargoProfile).toBe('release');
@@ -63,7 +67,9 @@ describe('defaults', () => {
     expect(summary).toContain('Binaries: toolchained (src/main.rs) of package toolchained');
     expect(summary).toContain('Rust: 1.95, from rust-toolchain.toml channel');
     expect(summary).toContain('Dependency caching: CARGO_CHEF');
-    expect(summary).toContain('Runtime: DEBIAN_SLIM (debian:bookworm-slim), user 10001:10001');
+    expect(summary).toContain('Runtime: DEBIAN_SLIM (debian:trixie-slim), user 10001:10001');
+    expect(summary).toContain('Debian: trixie (glibc 2.41) for builder and runtime');
+    expect(summary).toContain('Toolchain: the builder image\'s own (RUSTUP_TOOLCHAIN=$RUST_VERSION overrides rust-toolchain.toml: nothing downloaded)');
     expect(summary).toContain('Cargo config: .cargo/config.toml');
   });
 
@@ -73,25 +79,53 @@ describe('defaults', () => {
     expect(p.dockerignorePath).toBe('services/api/.dockerignore');
   });
 
-  test('missing Cargo.lock is rejected (the build is --locked)', () => {
+  test('missing Cargo.lock: a warning (in the summary too), and the build is not --locked', () => {
+    // GIVEN a workspace without Cargo.lock (a fresh `cargo new`)
     const f = { ...facts('single-crate'), lockFile: undefined };
-    expect(() => resolveImagePlan({}, f, '.')).toThrow(/Cargo.lock is missing.*cargo generate-lockfile/);
+    // WHEN the plan is resolved THEN it succeeds, unlocked, with a warning that says how to lock
+    const p = resolveImagePlan({}, f, '.');
+    expect(p.locked).toBe(false);
+    expect(p.warnings).toHaveLength(1);
+    expect(p.warnings[0]).toMatch(/Cargo.lock is missing.*without --locked.*cargo generate-lockfile/);
+    expect(p.summary.join('\n')).toContain('Warning: Cargo.lock is missing');
   });
 });
 
 describe('rust version', () => {
-  test('rust-toolchain.toml channel wins over rust-version, and its files are copied', () => {
+  test('rust-toolchain.toml channel wins over rust-version; the image\'s own toolchain is used (RUSTUP_TOOLCHAIN), nothing installed', () => {
     const p = plan('toolchain-file');
     expect(p.rustVersion).toBe('1.95');
+    expect(p.rustImage).toBe('rust:1.95-slim-trixie');
     expect(p.toolchainFile).toBe('rust-toolchain.toml');
+    expect(p.toolchain).toEqual({ rustupToolchain: '${RUST_VERSION}' });
     expect(p.cargoConfigFile).toBe('.cargo/config.toml');
   });
 
-  test('a non-version channel uses rust:1 and lets rustup install the channel', () => {
+  test('a non-version channel uses rust:1 and installs the channel once (RUSTUP_TOOLCHAIN names it)', () => {
     const f = { ...facts('toolchain-file'), toolchainChannel: 'nightly-2025-01-01' };
     const p = resolveImagePlan({}, f, '.');
-    expect(p.rustImage).toBe('rust:1-slim-bookworm');
+    expect(p.rustImage).toBe('rust:1-slim-trixie');
     expect(p.rustVersionSource).toContain('rustup installs "nightly-2025-01-01"');
+    expect(p.toolchain).toEqual({ rustupToolchain: 'nightly-2025-01-01', install: 'nightly-2025-01-01' });
+  });
+
+  test('"stable" is the image\'s own toolchain; the rustVersion option overrides the file', () => {
+    const stable = resolveImagePlan({}, { ...facts('toolchain-file'), toolchainChannel: 'stable' }, '.');
+    expect(stable.rustImage).toBe('rust:1-slim-trixie');
+    expect(stable.toolchain).toEqual({ rustupToolchain: '${RUST_VERSION}' });
+    const option = plan('toolchain-file', { rustVersion: '1.96' });
+    expect(option.rustImage).toBe('rust:1.96-slim-trixie');
+    expect(option.toolchain).toEqual({ rustupToolchain: '${RUST_VERSION}' });
+  });
+
+  test('a hand-picked rust image: its own toolchain when its tag names the pinned version, else the pin is installed', () => {
+    expect(plan('toolchain-file', { rustImage: 'rust:1.95-slim-bookworm' }).toolchain).toEqual({ rustupToolchain: '${RUST_VERSION}' });
+    expect(plan('toolchain-file', { chefImage: 'lukemathwalker/cargo-chef:0.1.78-rust-1.95-slim-trixie' }).toolchain).toEqual({ rustupToolchain: '${RUST_VERSION}' });
+    expect(plan('toolchain-file', { rustImage: 'ghcr.io/acme/rust:1.95-trixie' }).toolchain).toEqual({ rustupToolchain: '1.95', install: '1.95' });
+  });
+
+  test('no toolchain file: no RUSTUP_TOOLCHAIN (the image\'s default toolchain)', () => {
+    expect(plan('single-crate').toolchain).toEqual({});
   });
 
   test('no toolchain and no rust-version: "1"', () => {
@@ -99,15 +133,15 @@ describe('rust version', () => {
   });
 
   test('option: versions and "stable" accepted, anything else rejected', () => {
-    expect(plan('single-crate', { rustVersion: '1.95.0' }).rustImage).toBe('rust:1.95.0-slim-bookworm');
-    expect(plan('single-crate', { rustVersion: 'stable' }).rustImage).toBe('rust:1-slim-bookworm');
+    expect(plan('single-crate', { rustVersion: '1.95.0' }).rustImage).toBe('rust:1.95.0-slim-trixie');
+    expect(plan('single-crate', { rustVersion: 'stable' }).rustImage).toBe('rust:1-slim-trixie');
     expectError(() => plan('single-crate', { rustVersion: 'latest' }), 'rustVersion', /"latest" is not a Rust version/, /1\.95/);
     expectError(() => plan('single-crate', { rustVersion: 'nightly' }), 'rustVersion', /rust-toolchain\.toml/);
   });
 
   test('rustImage with CARGO_CHEF installs cargo-chef into that image (same Rust everywhere)', () => {
-    const p = plan('single-crate', { rustImage: 'ghcr.io/acme/rust:1.95' });
-    expect(p.rustImage).toBe('ghcr.io/acme/rust:1.95');
+    const p = plan('single-crate', { rustImage: 'ghcr.io/acme/rust:1.95-trixie' });
+    expect(p.rustImage).toBe('ghcr.io/acme/rust:1.95-trixie');
     expect(p.chefImage).toBeUndefined();
     expect(p.installChef).toBe(true);
   });
@@ -197,7 +231,7 @@ describe('runtime, libc and cross-compilation', () => {
   });
 
   test('runtimeImage implies CUSTOM; CUSTOM needs it; it conflicts with other runtimes', () => {
-    const p = plan('single-crate', { runtimeImage: 'ubuntu:24.04' });
+    const p = plan('single-crate', { runtimeImage: 'ubuntu:24.04', debianRelease: DebianRelease.BOOKWORM });
     expect(p.runtime).toBe(RuntimeBase.CUSTOM);
     expect(p.runtimeImage).toBe('ubuntu:24.04');
     expect(p.runtimePackages).toEqual([]);
@@ -255,15 +289,15 @@ test('cache mounts: SKELETON adds the copy of the dependency build\'s target/ (p
 describe('image digests', () => {
   const digest = `sha256:${'a'.repeat(64)}`;
   test('pins the images it names', () => {
-    const p = plan('single-crate', { imageDigests: { 'rust:1.75-slim-bookworm': digest, 'debian:bookworm-slim': digest } });
-    expect(p.rustImage).toBe(`rust:1.75-slim-bookworm@${digest}`);
-    expect(p.runtimeImage).toBe(`debian:bookworm-slim@${digest}`);
-    expect(p.chefImage).toBe('lukemathwalker/cargo-chef:latest-rust-1.75');
+    const p = plan('single-crate', { imageDigests: { 'rust:1.75-slim-trixie': digest, 'debian:trixie-slim': digest } });
+    expect(p.rustImage).toBe(`rust:1.75-slim-trixie@${digest}`);
+    expect(p.runtimeImage).toBe(`debian:trixie-slim@${digest}`);
+    expect(p.chefImage).toBe('lukemathwalker/cargo-chef:latest-rust-1.75-slim-trixie');
   });
 
   test('bad digests and unknown images are rejected', () => {
-    expectError(() => plan('single-crate', { imageDigests: { 'debian:bookworm-slim': 'sha256:abc' } }), 'imageDigests.debian:bookworm-slim', /not a digest/, /64/);
-    expectError(() => plan('single-crate', { imageDigests: { 'alpine:3': digest } }), 'imageDigests.alpine:3', /not an image of this Dockerfile/, /debian:bookworm-slim/);
+    expectError(() => plan('single-crate', { imageDigests: { 'debian:trixie-slim': 'sha256:abc' } }), 'imageDigests.debian:trixie-slim', /not a digest/, /64/);
+    expectError(() => plan('single-crate', { imageDigests: { 'alpine:3': digest } }), 'imageDigests.alpine:3', /not an image of this Dockerfile/, /debian:trixie-slim/);
   });
 });
 
@@ -326,8 +360,9 @@ describe('.dockerignore', () => {
     ]);
   });
 
-  test('allow-list includes toolchain file, cargo config and vendored sources', () => {
-    expect(plan('toolchain-file').dockerignorePatterns).toEqual(expect.arrayContaining(['!rust-toolchain.toml', '!.cargo/config.toml']));
+  test('allow-list includes cargo config and vendored sources, not the toolchain file (RUSTUP_TOOLCHAIN overrides it: editing it busts no layer)', () => {
+    expect(plan('toolchain-file').dockerignorePatterns).toEqual(expect.arrayContaining(['!.cargo/config.toml']));
+    expect(plan('toolchain-file').dockerignorePatterns).not.toContain('!rust-toolchain.toml');
     expect(plan('vendored').dockerignorePatterns).toEqual(expect.arrayContaining(['!.cargo/config.toml', '!vendor']));
   });
 
@@ -373,4 +408,59 @@ test('a string where a list is expected is rejected (JavaScript callers)', () =>
 test('invalid enum values are rejected with the valid names', () => {
   expectError(() => plan('single-crate', { dependencyCaching: 'fast' as DependencyCaching }), 'dependencyCaching', /"fast"/, /CARGO_CHEF, SKELETON, CACHE_MOUNTS, NONE/);
   expectError(() => plan('single-crate', { runtime: 'ubuntu' as RuntimeBase }), 'runtime', /DEBIAN_SLIM/);
+});
+
+describe('one Debian release for builder and runtime', () => {
+  test('every default image follows debianRelease', () => {
+    // WHEN bookworm is chosen THEN rust, cargo-chef, debian-slim and distroless all are bookworm's
+    const bookworm = plan('single-crate', { debianRelease: DebianRelease.BOOKWORM });
+    expect(bookworm.rustImage).toBe('rust:1.75-slim-bookworm');
+    expect(bookworm.chefImage).toBe('lukemathwalker/cargo-chef:latest-rust-1.75-slim-bookworm');
+    expect(bookworm.runtimeImage).toBe('debian:bookworm-slim');
+    expect(plan('single-crate', { debianRelease: DebianRelease.BOOKWORM, runtime: RuntimeBase.DISTROLESS_CC }).runtimeImage).toBe('gcr.io/distroless/cc-debian12');
+    // AND trixie (the default) uses debian13 distroless
+    expect(plan('single-crate', { runtime: RuntimeBase.DISTROLESS_CC }).runtimeImage).toBe('gcr.io/distroless/cc-debian13');
+    expect(plan('single-crate', { runtime: RuntimeBase.DISTROLESS_STATIC }).runtimeImage).toBe('gcr.io/distroless/static-debian13');
+    expectError(() => plan('single-crate', { debianRelease: 'buster' as DebianRelease }), 'debianRelease', /"buster"/, /BOOKWORM, TRIXIE/);
+  });
+
+  test('runtime packages renamed between releases are written under the release\'s name', () => {
+    expect(plan('single-crate', { runtimePackages: ['ca-certificates', 'libssl3'] }).runtimePackages).toEqual(['ca-certificates', 'libssl3t64']);
+    expect(plan('single-crate', { debianRelease: DebianRelease.BOOKWORM, runtimePackages: ['libssl3t64', 'libcurl4t64'] }).runtimePackages).toEqual(['libssl3', 'libcurl4']);
+    // a pinned version belongs to one release's package: kept as given
+    expect(plan('single-crate', { runtimePackages: ['libssl3=3.0.15-1~deb12u1'] }).runtimePackages).toEqual(['libssl3=3.0.15-1~deb12u1']);
+  });
+
+  test('a hand-picked builder newer than the runtime is refused, naming both releases and the fix', () => {
+    // GIVEN a trixie builder picked by hand and a bookworm runtime (the glibc mismatch that crashed images)
+    expectError(() => plan('single-crate', { debianRelease: DebianRelease.BOOKWORM, rustImage: 'rust:1.95-slim-trixie', dependencyCaching: DependencyCaching.SKELETON }),
+      'rustImage', /Debian trixie \(glibc 2\.41\)/, /Debian bookworm \(glibc 2\.36\)/, /GLIBC_2\.39/, /debianRelease/);
+    expectError(() => plan('single-crate', { chefImage: 'lukemathwalker/cargo-chef:latest-rust-1-slim-trixie', runtimeImage: 'debian:bookworm-slim' }),
+      'chefImage', /trixie/, /bookworm/);
+    expectError(() => plan('single-crate', { runtimeImage: 'ubuntu:24.04' }), 'runtimeImage', /Ubuntu 24\.04 \(glibc 2\.39\)/);
+  });
+
+  test('an older builder than the runtime is fine (noted in the summary)', () => {
+    const p = plan('single-crate', { rustImage: 'rust:1.95-slim-bookworm', dependencyCaching: DependencyCaching.SKELETON });
+    expect(p.runtimeImage).toBe('debian:trixie-slim');
+    expect(p.summary.join('\n')).toContain('builder Debian bookworm (glibc 2.36), runtime Debian trixie (glibc 2.41)');
+  });
+
+  test('an image whose release cannot be told is refused unless checkImageRelease is false', () => {
+    expectError(() => plan('single-crate', { rustImage: 'rust:1.95-slim', dependencyCaching: DependencyCaching.SKELETON }), 'rustImage',
+      /names no release/, /rust:1-slim-trixie/, /checkImageRelease/);
+    expectError(() => plan('single-crate', { runtimeImage: 'debian:stable-slim' }), 'runtimeImage', /names no release/, /debian:trixie-slim/);
+    const p = plan('single-crate', { runtimeImage: 'registry.example.com/base:7', checkImageRelease: false });
+    expect(p.runtimeImage).toBe('registry.example.com/base:7');
+    expect(p.glibcGuard).toBe(true);
+    expect(p.summary.join('\n')).toContain('runtimeImage registry.example.com/base:7: release not checked');
+  });
+
+  test('static (MUSL) binaries need no release match; SCRATCH has no glibc guard', () => {
+    const p = plan('single-crate', { runtime: RuntimeBase.SCRATCH, rustImage: 'rust:1.95-slim', dependencyCaching: DependencyCaching.SKELETON });
+    expect(p.targetLibc).toBe(TargetLibc.MUSL);
+    expect(p.glibcGuard).toBe(false);
+    expect(plan('single-crate', { runtime: RuntimeBase.DISTROLESS_STATIC }).glibcGuard).toBe(true);
+    expect(plan('single-crate', { glibcGuard: false }).glibcGuard).toBe(false);
+  });
 });

@@ -40,7 +40,7 @@ describe('org project type package (@acme/projen-rust-service)', () => {
     expect(rc).toMatch(/import \{ AcmeRustServiceProject \} from ["']@acme\/projen-rust-service["']/);
     // AND the generated files follow the org preset: distroless, UID 4242, SKELETON, forced label, SHA-pinned actions
     const dockerfile = fs.readFileSync(path.join(repo, 'Dockerfile'), 'utf-8');
-    expect(dockerfile).toContain('FROM gcr.io/distroless/cc-debian12');
+    expect(dockerfile).toContain('FROM gcr.io/distroless/cc-debian13');
     expect(dockerfile).toContain('USER 4242:4242');
     expect(dockerfile).toContain('AS skeleton');
     expect(dockerfile).toContain('com.acme.owner="platform"');

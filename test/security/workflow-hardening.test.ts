@@ -7,7 +7,7 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import { Testing } from 'projen';
 import * as YAML from 'yaml';
-import { DependencyCaching, RuntimeBase, TargetLibc } from '../../src/docker/rust-dockerfile-options';
+import { DebianRelease, DependencyCaching, RuntimeBase, TargetLibc } from '../../src/docker/rust-dockerfile-options';
 import { ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/github/image-workflow-options';
 import { Presets } from '../../src/presets/builtin-presets';
 import { RustDockerProject, RustDockerProjectOptions } from '../../src/project/rust-docker-project';
@@ -187,7 +187,7 @@ const RUNTIMES: Array<[string, Options]> = [
   ['DISTROLESS_STATIC', { runtime: RuntimeBase.DISTROLESS_STATIC }],
   ['SCRATCH', { runtime: RuntimeBase.SCRATCH }],
   ['ALPINE', { runtime: RuntimeBase.ALPINE }],
-  ['CUSTOM', { runtimeImage: 'ubuntu:24.04' }],
+  ['CUSTOM', { runtimeImage: 'ubuntu:24.04', debianRelease: DebianRelease.BOOKWORM }],
   ['DEBIAN_SLIM with uid 4242', { runtime: RuntimeBase.DEBIAN_SLIM, uid: 4242 }],
   ['hardened preset', { presets: [Presets.hardened()] }],
 ];
