@@ -12,7 +12,7 @@
 import * as fc from 'fast-check';
 import { FuzzCase } from './harness';
 import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
-import { DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc } from '../../src/docker/rust-dockerfile-options';
+import { DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc } from '../../src/docker/rust-dockerfile-options';
 import { ACTION_VERSIONS } from '../../src/github/action-versions';
 import { ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/github/image-workflow-options';
 import { Presets } from '../../src/presets/builtin-presets';
@@ -142,6 +142,7 @@ export function settingsArb(level: number, facts: FixtureFacts): fc.Arbitrary<Ru
   const e2e = fc.record({
     smokeTest: bool,
     smokeArgs: argList,
+    smokeSeconds: num([1, 5, 10, 600]),
     commands: list(e2eCommand(level), 2),
     httpProbe,
     composeFile: str(['compose.e2e.yaml', 'test/compose.yml'], ['/etc/compose.yml', '../x.yml', 'a\nb', '${{ x }}', '', 'a b.yml', 'it\'s.yml']),
@@ -162,15 +163,18 @@ export function settingsArb(level: number, facts: FixtureFacts): fc.Arbitrary<Ru
     allFeatures: bool,
     cargoProfile: str(['release', 'dev', 'dist', 'bench', 'test'], ['x y', '--x', '', 'a/b']),
     rustVersion: str(['1', '1.95', '1.95.0', 'stable', '1.80'], ['nightly', '1.x', '', 'v1', '1.95 ']),
-    rustImage: image(['rust:1.95-slim-bookworm', 'rust:1-alpine', 'ghcr.io/acme/rust:1', 'registry.local:5000/rust', `rust@${DIGEST}`]),
+    debianRelease: enumOf(level, DebianRelease as unknown as { [k: string]: DebianRelease }),
+    rustImage: image(['rust:1.95-slim-bookworm', 'rust:1-slim-trixie', 'rust:1-alpine', 'ghcr.io/acme/rust:1', 'registry.local:5000/rust', `rust@${DIGEST}`]),
     dependencyCaching: enumOf(level, DependencyCaching as unknown as { [k: string]: DependencyCaching }),
-    chefImage: image(['lukemathwalker/cargo-chef:latest-rust-1', 'ghcr.io/acme/chef:1']),
+    chefImage: image(['lukemathwalker/cargo-chef:latest-rust-1', 'lukemathwalker/cargo-chef:latest-rust-1-slim-trixie', 'ghcr.io/acme/chef:1']),
+    checkImageRelease: bool,
+    glibcGuard: bool,
     targetLibc: enumOf(level, TargetLibc as unknown as { [k: string]: TargetLibc }),
     buildPackages: list(pkg),
     runtimePackages: list(pkg),
     runtime: enumOf(level, RuntimeBase as unknown as { [k: string]: RuntimeBase }),
-    runtimeImage: image(['ubuntu:24.04', 'gcr.io/distroless/base-debian12', 'debian:bookworm-slim']),
-    imageDigests: dict(str(['debian:bookworm-slim', 'rust:1-slim-bookworm', 'gcr.io/distroless/cc-debian12', 'lukemathwalker/cargo-chef:latest-rust-1'], ['nope:1', 'a b']), str([DIGEST], ['sha256:abc', 'md5:x', ''])),
+    runtimeImage: image(['ubuntu:24.04', 'gcr.io/distroless/base-debian12', 'debian:bookworm-slim', 'debian:trixie-slim']),
+    imageDigests: dict(str(['debian:trixie-slim', 'rust:1-slim-trixie', 'gcr.io/distroless/cc-debian13', 'lukemathwalker/cargo-chef:latest-rust-1-slim-trixie', 'debian:bookworm-slim'], ['nope:1', 'a b']), str([DIGEST], ['sha256:abc', 'md5:x', ''])),
     runAsRoot: bool,
     uid: num([1, 1000, 10001, 65532, 2147483646]),
     workdir: path(['/app', '/srv/app', '/', '/opt/my-app', '/data/é'], ['app', '/a b', '/$HOME', '/"x"', '/a\\b', '', '/a\nb', '/${x}', '/x\'y']),
