@@ -26,9 +26,17 @@ export enum ActionPinning {
   COMMIT_SHA = 'commit-sha',
 }
 
-/** An HTTP probe run against the container during the end-to-end test. */
+/**
+ * An HTTP probe run against the container during the end-to-end test: the container runs detached
+ * with host networking (`--network=host`, which GitHub's Linux runners support; publishing with
+ * `-p` needs a bridge network, which some engines lack) and `curl` polls
+ * `http://127.0.0.1:<port><path>` until it answers with a 2xx status. It fails, printing the
+ * container's logs, when the container exits first or nothing answers within `timeoutSeconds`; the
+ * container is always removed. Locally on Docker Desktop, host networking must be enabled
+ * (Settings → Resources → Network).
+ */
 export interface HttpProbe {
-  /** Container port the service listens on (published on the same host port). */
+  /** Port the service listens on; with host networking it is the same port on the host's 127.0.0.1, so it must be free there. */
   readonly port: number;
   /**
    * Path requested.
@@ -55,22 +63,31 @@ export interface HttpProbe {
 /** End-to-end tests run against the freshly built image, before anything is pushed. The same in CI and in the `docker:e2e` task. */
 export interface ImageE2eOptions {
   /**
-   * Run the smoke test: `docker run --rm <image> <smokeArgs>` must exit 0.
+   * Run the smoke test: the image starts detached, without network (`--network=none`), with
+   * `smokeArgs`; it passes when the container exits with 0 (a command such as `--version`) or is
+   * still running after `smokeSeconds` (a server), and fails when it exits with another code (a
+   * crash at start, e.g. a missing shared library), printing its logs and exit code. The container
+   * is always removed; it never waits longer than `smokeSeconds`.
    * @default true
    */
   readonly smokeTest?: boolean;
   /**
-   * Arguments of the smoke run.
-   * @default ["--version"]
+   * Arguments of the smoke run, passed to the container after the image (e.g. `["--version"]`).
+   * @default [] (the image's CMD)
    */
   readonly smokeArgs?: string[];
+  /**
+   * Seconds a still-running smoke-test container must survive to pass (whole seconds, 1 to 600).
+   * @default 10
+   */
+  readonly smokeSeconds?: number;
   /**
    * Extra shell commands, each its own step after the image is built; `$IMAGE` is the image under test (no `${{ }}` expressions).
    * @default - none
    */
   readonly commands?: string[];
   /**
-   * Start the container detached and poll an HTTP endpoint on localhost.
+   * Start the container detached with host networking and poll an HTTP endpoint on 127.0.0.1 (see `HttpProbe`).
    * @default - no HTTP probe
    */
   readonly httpProbe?: HttpProbe;
@@ -85,8 +102,9 @@ export interface ImageE2eOptions {
    */
   readonly composeService?: string;
   /**
-   * Minutes each E2E step may run in CI before it is cancelled (a server that ignores `smokeArgs` would otherwise hang the job).
-   * @default 10 (more for an HTTP probe with a longer timeout)
+   * Minutes each E2E step may run in CI before it is cancelled: the outer limit (the smoke test and
+   * the HTTP probe have their own deadlines; a command from `commands` may not).
+   * @default 10 (more for a smoke test or HTTP probe whose own deadline is longer)
    */
   readonly timeoutMinutes?: number;
 }

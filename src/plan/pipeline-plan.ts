@@ -422,14 +422,11 @@ function resolveE2eSteps(e2e: ImageE2eOptions): E2eStep[] {
     throw RustDockerError.forOption('e2e.timeoutMinutes', `${showValue(timeoutMinutes)} is not a number of minutes from 1 to 360`, 'Give a whole number of minutes, e.g. 10');
   }
   const steps: Array<Omit<E2eStep, 'timeoutMinutes'> & { timeoutMinutes?: number }> = [];
-  if (e2e.smokeTest ?? true) {
-    const args = e2e.smokeArgs ?? ['--version'];
-    assertWords('e2e.smokeArgs', args);
-    steps.push({
-      name: 'E2E smoke test',
-      run: script([`docker run --rm "$IMAGE"${args.map(a => ` ${shellQuote(a)}`).join('')}`]),
-    });
+  const smokeSeconds = e2e.smokeSeconds ?? 10;
+  if (!Number.isInteger(smokeSeconds) || smokeSeconds < 1 || smokeSeconds > 600) {
+    throw RustDockerError.forOption('e2e.smokeSeconds', `${showValue(smokeSeconds)} is not a number of seconds from 1 to 600`, 'Give a whole number of seconds, e.g. 10');
   }
+  if (e2e.smokeTest ?? true) steps.push(smokeStep(e2e.smokeArgs ?? [], smokeSeconds));
   (e2e.commands ?? []).forEach((command, i) => {
     const option = `e2e.commands[${i}]`;
     assertString(option, command, 'Give a shell command that uses "$IMAGE", e.g. "docker run --rm \\"$IMAGE\\" --help"');
@@ -455,6 +452,71 @@ function assertWords(option: string, words: unknown): asserts words is string[] 
     }
     assertNoExpression(`${option}[${i}]`, word, 'Give a literal argument');
   });
+}
+
+/**
+ * The start of a script that runs one detached container named `$name` (unique: pid + 32 random
+ * bits, so a concurrent run on a shared engine never removes ours) and always removes it: on
+ * success, failure, `set -e` exits and cancellation (HUP/INT/TERM become exits, so the EXIT trap
+ * runs in sh as in bash; the cleanup itself ignores signals, SIGPIPE and errors). `showLogs`:
+ * `docker logs` on failure only, or always.
+ */
+function containerScriptHead(prefix: string, showLogs: 'on-failure' | 'always'): string[] {
+  const logs = ['  echo "container logs:"', '  docker logs "$name"'];
+  return [
+    `name="${prefix}-$$-$(od -An -N4 -tx4 /dev/urandom | tr -d ' \\n')"`,
+    'cleanup() {',
+    '  status=$?',
+    // neither a second signal nor a closed output (SIGPIPE, a write error under set -e) may stop the removal
+    '  trap \'\' HUP INT TERM PIPE',
+    '  set +e',
+    ...(showLogs === 'always' ? logs : ['  if [ "$status" -ne 0 ]; then', ...logs.map(l => `  ${l}`), '  fi']),
+    '  docker rm -f "$name" >/dev/null 2>&1',
+    '  exit "$status"',
+    '}',
+    'trap cleanup EXIT',
+    'trap \'exit 129\' HUP',
+    'trap \'exit 130\' INT',
+    'trap \'exit 143\' TERM',
+  ];
+}
+
+/**
+ * The default smoke test: the container runs detached without network; it passes when it exits 0
+ * (a `--version`-style command) or is still running after `seconds` (a server), and fails when it
+ * exits non-zero (a crash at start: missing library, bad config), with its logs and exit code.
+ */
+function smokeStep(args: string[], seconds: number): Omit<E2eStep, 'timeoutMinutes'> & { timeoutMinutes: number } {
+  assertWords('e2e.smokeArgs', args);
+  return {
+    name: 'E2E smoke test',
+    // the smoke deadline, plus time to start and clean up
+    timeoutMinutes: Math.ceil(seconds / 60) + 2,
+    run: script([
+      ...containerScriptHead('e2e-smoke', 'always'),
+      `docker run -d --network=none --name "$name" "$IMAGE"${args.map(a => ` ${shellQuote(a)}`).join('')} >/dev/null`,
+      `deadline=$(( $(date +%s) + ${seconds} ))`,
+      'while :; do',
+      '  state=$(docker inspect --format \'{{.State.Status}} {{.State.ExitCode}}\' "$name")',
+      '  case "$state" in',
+      '    "exited 0")',
+      '      echo "ok: the container exited with code 0"',
+      '      exit 0',
+      '      ;;',
+      '    exited\\ * | dead\\ *)',
+      '      echo "error: the container exited with code ${state#* }" >&2',
+      '      exit 1',
+      '      ;;',
+      '  esac',
+      // -gt: whole-second clock, so the container has run at least `seconds`
+      '  if [ "$(date +%s)" -gt "$deadline" ]; then',
+      `    echo "ok: the container is still running after ${seconds}s"`,
+      '    exit 0',
+      '  fi',
+      '  sleep 1',
+      'done',
+    ]),
+  };
 }
 
 function httpProbeStep(e2e: ImageE2eOptions): Omit<E2eStep, 'timeoutMinutes'> & { timeoutMinutes: number } {
@@ -489,25 +551,20 @@ function httpProbeStep(e2e: ImageE2eOptions): Omit<E2eStep, 'timeoutMinutes'> & 
     name: `E2E HTTP probe ${probePath} on port ${port}`,
     // the probe's own deadline, plus time to start and clean up
     timeoutMinutes: Math.ceil(timeout / 60) + 2,
+    // host networking, not `-p`: publishing needs a bridge network, which some engines lack
     run: script([
-      `name="e2e-http-${port}-$$"`,
-      'cleanup() {',
-      '  status=$?',
-      '  if [ "$status" -ne 0 ]; then',
-      '    echo "container logs:"',
-      '    docker logs "$name" || true',
-      '  fi',
-      '  docker rm -f "$name" >/dev/null 2>&1 || true',
-      '  exit "$status"',
-      '}',
-      'trap cleanup EXIT',
-      `docker run -d --name "$name" -p 127.0.0.1:${port}:${port}${envFlags.join('')} "$IMAGE"${args.map(a => ` ${shellQuote(a)}`).join('')} >/dev/null`,
+      ...containerScriptHead(`e2e-http-${port}`, 'on-failure'),
+      `docker run -d --network=host --name "$name"${envFlags.join('')} "$IMAGE"${args.map(a => ` ${shellQuote(a)}`).join('')} >/dev/null`,
       `deadline=$(( $(date +%s) + ${timeout} ))`,
       `until curl --fail --silent --show-error --max-time 5 --output /dev/null ${shellQuote(url)}; do`,
-      '  if [ "$(docker inspect --format \'{{.State.Running}}\' "$name")" != "true" ]; then',
-      '    echo "error: the container exited before answering" >&2',
-      '    exit 1',
-      '  fi',
+      '  state=$(docker inspect --format \'{{.State.Status}} {{.State.ExitCode}}\' "$name")',
+      '  case "$state" in',
+      '    running\\ *) ;;',
+      '    *)',
+      '      echo "error: the container exited with code ${state#* } before answering" >&2',
+      '      exit 1',
+      '      ;;',
+      '  esac',
       '  if [ "$(date +%s)" -ge "$deadline" ]; then',
       `    echo ${shellQuote(`error: ${url} did not answer with a 2xx status within ${timeout}s`)} >&2`,
       '    exit 1',

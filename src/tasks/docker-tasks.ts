@@ -4,7 +4,9 @@ import { shellQuote } from '../shell';
 
 /**
  * Local parity with CI: `docker:build`, `docker:e2e` and `docker:run` projen tasks rendered from
- * the build plan. `docker:e2e` runs the same E2E scripts, byte for byte, as the workflow's E2E steps.
+ * the build plan. `docker:e2e` runs the same E2E scripts, byte for byte, as the workflow's E2E steps:
+ * the smoke test and HTTP probe have their own deadlines and always remove their containers, so the
+ * task ends locally as the step does in CI (which also has the step's `timeout-minutes`).
  *
  * The tasks run in bash (like GitHub's `run:` steps), not projen's built-in shell, which lacks
  * functions and `trap` that the E2E scripts use.

@@ -68,11 +68,16 @@ describe('defaults', () => {
     expect(p.cacheScope).toBe('hello-svc');
   });
 
-  test('the default E2E is one smoke test running the binary with --version', () => {
+  test('the default E2E is one smoke test: the image with no arguments, no network, a 10 s deadline', () => {
     // GIVEN no e2e options / WHEN resolved
     const p = plan();
-    // THEN one step runs the image with --version
-    expect(p.e2eSteps).toEqual([{ name: 'E2E smoke test', run: 'set -eu\ndocker run --rm "$IMAGE" --version\n', timeoutMinutes: 10 }]);
+    // THEN one step starts the image detached, with its own CMD (no --version), and polls it for 10 s
+    expect(p.e2eSteps.map(s => [s.name, s.timeoutMinutes])).toEqual([['E2E smoke test', 10]]);
+    const run = p.e2eSteps[0].run;
+    expect(run).toContain('\ndocker run -d --network=none --name "$name" "$IMAGE" >/dev/null\n');
+    expect(run).toContain('\ndeadline=$(( $(date +%s) + 10 ))\n');
+    expect(run).toContain('\ntrap cleanup EXIT\n');
+    expect(run).not.toContain('--version');
   });
 
   test('more than one platform defaults to NATIVE_RUNNERS with the arm runner for arm64', () => {
@@ -266,6 +271,20 @@ describe('E2E validation', () => {
   test('the smoke test can be turned off', () => {
     expect(plan({ e2e: { smokeTest: false } }).e2eSteps).toEqual([]);
   });
+
+  test.each([0, 601, 1.5, -3, NaN, '10' as any])('smokeSeconds %p is rejected', (smokeSeconds) => {
+    expect(errorOf({ e2e: { smokeSeconds } })).toMatch(/^option "e2e.smokeSeconds": .* is not a number of seconds from 1 to 600. Give a whole number of seconds, e.g. 10/);
+  });
+
+  test('smokeSeconds sets the smoke deadline; the CI step outlives it', () => {
+    // GIVEN the longest smoke deadline / WHEN resolved
+    const [smoke] = plan({ e2e: { smokeSeconds: 600 } }).e2eSteps;
+    // THEN the script waits 600 s and the step may run 12 minutes (the default 10 stays the floor)
+    expect(smoke.run).toContain('\ndeadline=$(( $(date +%s) + 600 ))\n');
+    expect(smoke.run).toContain('"ok: the container is still running after 600s"');
+    expect(smoke.timeoutMinutes).toBe(12);
+    expect(plan({ e2e: { smokeSeconds: 1 } }).e2eSteps[0].timeoutMinutes).toBe(10);
+  });
 });
 
 test('any project name gives a valid local tag and cache scope', () => {
@@ -333,47 +352,109 @@ describe('E2E scripts', () => {
     }
   });
 
-  test('the smoke test passes every argument to the container unchanged', () => {
-    // GIVEN hostile smoke args and a fake docker that logs its argv
-    const smoke = plan(everything).e2eSteps[0];
-    for (const shell of ['bash', 'sh']) {
-      // WHEN the script runs
-      const r = runWithFakes(smoke.run, { docker: 'exit 0' }, shell);
-      // THEN docker saw them as separate, literal words
-      expect(r.status).toBe(0);
-      expect(r.calls).toEqual(["docker <run> <--rm> <hello-svc:local> <--greeting> <it's $HOME `id`> <>"]);
-    }
-  });
+  describe('smoke test', () => {
+    const smoke = plan(everything).e2eSteps[0].run;
+    /** A fake docker: `docker inspect` prints STATE, `docker logs` a line, `docker run` exits RUN. */
+    const dockerFake = (state: string, run = 0) =>
+      `case "$1" in run) exit ${run};; inspect) echo "${state}";; logs) echo "app log line"; echo "app error line" >&2;; esac; exit 0`;
+    // a clock that advances one second per `date` call, and an instant sleep: deadlines without waiting
+    const clock = { date: 'n=$(cat "$0.n" 2>/dev/null || echo 1000); echo $((n+1)) > "$0.n"; echo "$n"', sleep: 'exit 0' };
+    const NAME = /^docker <rm> <-f> <(e2e-smoke-\d+-[0-9a-f]{8})>$/;
 
-  test('a failing smoke run fails the step', () => {
-    const r = runWithFakes(plan().e2eSteps[0].run, { docker: 'exit 3' });
-    expect(r.status).toBe(3);
+    test('passes every argument to the detached, network-less container unchanged', () => {
+      for (const shell of ['bash', 'sh']) {
+        // WHEN the script runs against a container that exits 0
+        const r = runWithFakes(smoke, { docker: dockerFake('exited 0') }, shell);
+        // THEN docker saw the args as separate, literal words, after the image
+        expect(r.status).toBe(0);
+        expect(r.calls[0]).toMatch(/^docker <run> <-d> <--network=none> <--name> <e2e-smoke-\d+-[0-9a-f]{8}> <hello-svc:local> <--greeting> <it's \$HOME `id`> <>$/);
+      }
+    });
+
+    test('a container that exits 0 passes, shows its output and is removed', () => {
+      // GIVEN a `--version`-style container / WHEN the script runs
+      const r = runWithFakes(smoke, { docker: dockerFake('exited 0') }, 'sh');
+      // THEN it passes at the first look, with the output, and the container is removed last
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('ok: the container exited with code 0');
+      expect(r.stdout).toContain('app log line');
+      expect(r.calls.filter(c => c.startsWith('docker <inspect>'))).toHaveLength(1);
+      expect(r.calls[r.calls.length - 1]).toMatch(NAME);
+    });
+
+    test('a container that exits non-zero fails with its exit code and logs, and is removed', () => {
+      // GIVEN a container that crashed at start with 3 / WHEN the script runs
+      const r = runWithFakes(smoke, { docker: dockerFake('exited 3') }, 'bash');
+      // THEN the step fails, says the code, prints the logs (stdout and stderr), removes the container
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('error: the container exited with code 3');
+      expect(r.stdout).toContain('app log line');
+      expect(r.stderr).toContain('app error line');
+      expect(r.calls[r.calls.length - 1]).toMatch(NAME);
+    });
+
+    test('a container still running at the deadline passes, and is removed', () => {
+      for (const shell of ['bash', 'sh']) {
+        // GIVEN a server that keeps running and the default 10 s / WHEN the script runs on the fake clock
+        const r = runWithFakes(plan().e2eSteps[0].run, { docker: dockerFake('running 0'), ...clock }, shell);
+        // THEN it polled until past the deadline (a whole-second clock: at least 10 s), then passed and removed the container
+        expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: 'ok: the container is still running after 10s\ncontainer logs:\napp log line\n' });
+        expect(r.calls.filter(c => c.startsWith('docker <inspect>'))).toHaveLength(11);
+        expect(r.calls[r.calls.length - 1]).toMatch(NAME);
+      }
+    });
+
+    test('a container that dies during the wait fails', () => {
+      // GIVEN a container running for two looks, then exited with 139
+      const r = runWithFakes(smoke, {
+        docker: 'case "$1" in inspect) n=$(cat "$0.i" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$0.i"; if [ $n -ge 3 ]; then echo "exited 139"; else echo "running 0"; fi;; esac; exit 0',
+        ...clock,
+      }, 'sh');
+      // THEN it fails with that code
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('error: the container exited with code 139');
+      expect(r.calls.filter(c => c.startsWith('docker <inspect>'))).toHaveLength(3);
+    });
+
+    test('a container that cannot start fails with docker\'s code, and is still removed', () => {
+      // GIVEN `docker run` failing (e.g. the entrypoint is missing: 127)
+      const r = runWithFakes(smoke, { docker: dockerFake('exited 0', 127) }, 'bash');
+      // THEN the step fails with that code, without polling, and removes whatever was created
+      expect(r.status).toBe(127);
+      expect(r.calls.some(c => c.startsWith('docker <inspect>'))).toBe(false);
+      expect(r.calls[r.calls.length - 1]).toMatch(NAME);
+    });
+
+    test('every run names its container differently', () => {
+      const names = [1, 2, 3].map(() => { const c = runWithFakes(smoke, { docker: dockerFake('exited 0') }).calls; return c[c.length - 1].match(NAME)![1]; });
+      expect(new Set(names).size).toBe(3);
+    });
   });
 
   describe('HTTP probe', () => {
     const probe = plan(everything).e2eSteps[3].run;
-    const dockerFake = (running: string) => `case "$1" in inspect) echo ${running};; logs) echo "server log line";; esac; exit 0`;
+    const dockerFake = (state: string) => `case "$1" in inspect) echo "${state}";; logs) echo "server log line";; esac; exit 0`;
 
     test('starts the container detached, polls until it answers, then removes it', () => {
       // GIVEN curl succeeding at the third try
       const r = runWithFakes(probe, {
-        docker: dockerFake('true'),
+        docker: dockerFake('running 0'),
         curl: 'n=$(cat "$0.n" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$0.n"; [ $n -ge 3 ]',
         sleep: 'exit 0',
       }, 'sh');
       // THEN it passes; docker run -d had the port, env and args; the container is removed
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('ok: http://127.0.0.1:8080/health?x=1&y=2 answered');
-      expect(r.calls[0]).toMatch(/^docker <run> <-d> <--name> <e2e-http-8080-\d+> <-p> <127\.0\.0\.1:8080:8080> <-e> <RUST_LOG=info it's> <hello-svc:local> <serve> <--port> <8080>$/);
+      expect(r.calls[0]).toMatch(/^docker <run> <-d> <--network=host> <--name> <e2e-http-8080-\d+-[0-9a-f]{8}> <-e> <RUST_LOG=info it's> <hello-svc:local> <serve> <--port> <8080>$/);
       expect(r.calls.filter(c => c.startsWith('curl'))).toHaveLength(3);
       expect(r.calls.filter(c => c.startsWith('curl'))[0]).toContain('<http://127.0.0.1:8080/health?x=1&y=2>');
-      expect(r.calls[r.calls.length - 1]).toMatch(/^docker <rm> <-f> <e2e-http-8080-\d+>$/);
+      expect(r.calls[r.calls.length - 1]).toMatch(/^docker <rm> <-f> <e2e-http-8080-\d+-[0-9a-f]{8}>$/);
       expect(r.calls.some(c => c.startsWith('docker <logs>'))).toBe(false);
     });
 
     test('gives up after timeoutSeconds, dumps the logs and still removes the container', () => {
       // GIVEN a server that never answers (timeout 3s)
-      const r = runWithFakes(probe, { docker: dockerFake('true'), curl: 'exit 7', sleep: 'exit 0' }, 'bash');
+      const r = runWithFakes(probe, { docker: dockerFake('running 0'), curl: 'exit 7', sleep: 'exit 0' }, 'bash');
       // THEN it fails with a clear message, shows the logs, removes the container
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('did not answer with a 2xx status within 3s');
@@ -382,11 +463,11 @@ describe('E2E scripts', () => {
     });
 
     test('fails fast when the container exits', () => {
-      // GIVEN a container that is not running
-      const r = runWithFakes(probe, { docker: dockerFake('false'), curl: 'exit 7', sleep: 'exit 0' }, 'sh');
-      // THEN it fails at once with the logs
+      // GIVEN a container that exited with 3
+      const r = runWithFakes(probe, { docker: dockerFake('exited 3'), curl: 'exit 7', sleep: 'exit 0' }, 'sh');
+      // THEN it fails at once with the code and the logs
       expect(r.status).toBe(1);
-      expect(r.stderr).toContain('the container exited before answering');
+      expect(r.stderr).toContain('error: the container exited with code 3 before answering');
       expect(r.calls.filter(c => c.startsWith('curl'))).toHaveLength(1);
       expect(r.calls.some(c => c.startsWith('docker <logs>'))).toBe(true);
     });

@@ -6,6 +6,7 @@ import { Testing } from 'projen';
 import { TaskRuntime } from 'projen/lib/cli/task-runtime';
 import { DockerTasks } from '../../src/tasks/docker-tasks';
 import { AllOptions, newProject, planFor, synthWorkflow } from '../github/workflow-fixture';
+import { freePort } from '../util/net';
 
 const EVERY_E2E: AllOptions = {
   ports: [8080],
@@ -17,6 +18,7 @@ const EVERY_E2E: AllOptions = {
     composeService: 'e2e',
   },
 };
+
 
 describe('DockerTasks', () => {
   test('docker:build builds the plan’s Dockerfile and context into the local tag, with BuildKit', () => {
@@ -68,7 +70,7 @@ describe('DockerTasks', () => {
     const log = path.join(bin, 'calls.log');
     const fake = (name: string, body: string) => fs.writeFileSync(path.join(bin, name),
       `#!/bin/bash\nprintf '%s' ${name} >> "${log}"; for a in "$@"; do printf ' <%s>' "$a" >> "${log}"; done; echo >> "${log}"\n${body}\n`, { mode: 0o755 });
-    fake('docker', 'case "$1" in inspect) echo true;; esac; exit 0');
+    fake('docker', 'case "$1" in inspect) echo "exited 0";; esac; exit 0');
     fake('curl', 'exit 0');
     const savedPath = process.env.PATH;
     process.env.PATH = `${bin}:${savedPath}`;
@@ -81,9 +83,9 @@ describe('DockerTasks', () => {
     // THEN it built, then ran every E2E step against the local tag
     const calls = fs.readFileSync(log, 'utf-8').trim().split('\n');
     expect(calls[0]).toBe('docker <build> <-t> <hello-svc:local> <-f> <Dockerfile> <.>');
-    expect(calls[1]).toBe("docker <run> <--rm> <hello-svc:local> <--greeting> <it's $HOME>");
-    expect(calls[2]).toBe('docker <run> <--rm> <hello-svc:local> <--help>');
-    expect(calls).toContainEqual(expect.stringMatching(/^docker <run> <-d> <--name> <e2e-http-8080-\d+> <-p> <127.0.0.1:8080:8080> <hello-svc:local>$/));
+    expect(calls[1]).toMatch(/^docker <run> <-d> <--network=none> <--name> <e2e-smoke-\d+-[0-9a-f]{8}> <hello-svc:local> <--greeting> <it's \$HOME>$/);
+    expect(calls).toContain('docker <run> <--rm> <hello-svc:local> <--help>');
+    expect(calls).toContainEqual(expect.stringMatching(/^docker <run> <-d> <--network=host> <--name> <e2e-http-8080-\d+-[0-9a-f]{8}> <hello-svc:local>$/));
     expect(calls).toContain('curl <--fail> <--silent> <--show-error> <--max-time> <5> <--output> </dev/null> <http://127.0.0.1:8080/healthz>');
     expect(calls[calls.length - 1]).toBe('docker <compose> <-f> <compose.e2e.yaml> <down> <--volumes> <--remove-orphans>');
   });
@@ -99,8 +101,8 @@ describe('DockerTasks', () => {
       const [smoke, command] = plan.pipeline.e2eSteps;
       // WHEN the scripts run with IMAGE set, as in CI
       const r = spawnSync('bash', ['-c', smoke.run], { env: { ...process.env, IMAGE: tag }, encoding: 'utf-8', timeout: 60000 });
-      // THEN the container saw the exact argument
-      expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: `<${hostile}>` });
+      // THEN the container saw the exact argument (its output is shown after the verdict)
+      expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: `ok: the container exited with code 0\ncontainer logs:\n<${hostile}>` });
       expect(spawnSync('bash', ['-c', command.run], { env: { ...process.env, IMAGE: tag }, timeout: 60000 }).status).toBe(0);
       // AND a failing container fails the step
       const failing = planFor({ e2e: { smokeArgs: ['false'] } }).pipeline.e2eSteps[0];
@@ -126,25 +128,26 @@ describe('DockerTasks', () => {
     withLocalImage('http-dead', tag => {
       // GIVEN a container that exits at once / WHEN probed
       const dead = realProbe({ smokeTest: false, httpProbe: { port: 18081, timeoutSeconds: 60, args: ['sh', '-c', 'echo boom; exit 3'] } }, tag);
-      // THEN it fails without waiting for the timeout, with the container's logs
+      // THEN it fails without waiting for the timeout, with the exit code and the container's logs
       expect(dead.status).toBe(1);
-      expect(dead.stderr).toContain('the container exited before answering');
+      expect(dead.stderr).toContain('error: the container exited with code 3 before answering');
       expect(dead.stdout).toContain('boom');
       // AND no container is left behind
       expect(spawnSync('docker', ['ps', '-a', '--filter', 'name=e2e-http-18081', '--format', '{{.Names}}'], { encoding: 'utf-8' }).stdout.trim()).toBe('');
     });
   }, 180_000);
 
-  // published ports need Docker's bridge network (this repo's offline test engine runs without one)
-  const hasBridge = dockerReady && spawnSync('docker', ['network', 'inspect', 'bridge'], { timeout: 20000 }).status === 0;
-  (hasBridge ? test : test.skip)('real Docker: the HTTP probe passes against a live server', () => {
-    // GIVEN a tiny HTTP server (perl-base is in debian-slim)
-    const server = 'my $s = IO::Socket::INET->new(LocalPort => 18080, Listen => 5, ReuseAddr => 1) or die; '
+  (dockerReady ? test : test.skip)('real Docker: the HTTP probe passes against a live server (host networking, no bridge needed)', async () => {
+    // GIVEN a tiny HTTP server (perl-base is in debian-slim) on a free port of this host
+    const port = await freePort();
+    const server = `my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => ${port}, Listen => 5, ReuseAddr => 1) or die; `
       + 'while (my $c = $s->accept) { my $l = <$c>; print $c "HTTP/1.0 " . ($l =~ m{^GET /healthz } ? "200 OK" : "404 Not Found") . "\r\n\r\nok"; close $c }';
     withLocalImage('http-live', tag => {
       // WHEN probed / THEN it passes
-      const ok = realProbe({ smokeTest: false, httpProbe: { port: 18080, path: '/healthz', timeoutSeconds: 30, args: ['perl', '-MIO::Socket::INET', '-e', server] } }, tag);
-      expect({ status: ok.status, stdout: ok.stdout }).toEqual({ status: 0, stdout: 'ok: http://127.0.0.1:18080/healthz answered\n' });
+      const ok = realProbe({ smokeTest: false, httpProbe: { port, path: '/healthz', timeoutSeconds: 30, args: ['perl', '-MIO::Socket::INET', '-e', server] } }, tag);
+      expect({ status: ok.status, stdout: ok.stdout }).toEqual({ status: 0, stdout: `ok: http://127.0.0.1:${port}/healthz answered\n` });
+      // AND the server's container is gone
+      expect(spawnSync('docker', ['ps', '-a', '--filter', `name=e2e-http-${port}-`, '--format', '{{.Names}}'], { encoding: 'utf-8' }).stdout.trim()).toBe('');
     });
   }, 180_000);
 });
