@@ -50,6 +50,16 @@ const project = new cdk.JsiiProject({
 
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
+// The tests' set-up, run first by `test` (so by `build`, the README's test command, and .ci/run):
+// shellcheck, a Docker engine, stand-ins of the public base images, BuildKit + the buildx builder
+// `lab` the real-Docker tests build with. Idempotent (seconds when done); needs root the first time.
+// SKIP_DOCKER_TESTS=1 skips it and the real-Docker suites (machines without root or Docker).
+const labSetup = project.addTask('lab:setup', {
+  description: 'Set up what the tests need: shellcheck, Docker engine, base-image stand-ins, BuildKit builder "lab" (idempotent; root; SKIP_DOCKER_TESTS=1 skips)',
+  exec: 'bash scripts/docker-setup.sh',
+});
+project.testTask.prependSpawn(labSetup);
+
 // The main job: synthesize the bundled example service with this checkout's library.
 project.addTask('example', {
   description: 'Synthesize examples/hello-service from its .projenrc.ts and print where its files are',

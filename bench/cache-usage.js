@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Reads `docker system df -v --format '{{json .BuildCache}}'` on stdin and prints two byte counts:
+// Reads `docker buildx du --format json` (JSON lines; or the engine's `docker system df -v --format
+// '{{json .BuildCache}}'`, one JSON array) on stdin and prints two byte counts:
 // "<regular layers> <cache mounts>" of the build-cache records created at or after argv[2] (unix s).
 // Regular records are the snapshots of every executed step of every stage (what a registry/GHA
 // cache with mode=max stores, minus the base images); exec.cachemount records are the contents of
@@ -18,13 +19,16 @@ function created(s) { // "2026-11-28 13:34:36.891626673 +0000 UTC"
 let input = '';
 process.stdin.on('data', (d) => { input += d; });
 process.stdin.on('end', () => {
-  const records = JSON.parse(input.trim() || '[]') || [];
+  const text = input.trim();
+  const records = text.startsWith('[') ? JSON.parse(text) || [] : text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
   let layers = 0;
   let mounts = 0;
   for (const r of records) {
     if (created(r.CreatedAt) < since - 1) continue;
-    if (r.CacheType === 'regular') layers += bytes(r.Size);
-    else if (r.CacheType === 'exec.cachemount') mounts += bytes(r.Size);
+    const type = r.CacheType ?? r.Type;
+    if (String(r.Description || '').startsWith('pulled from ')) continue; // base images: not the build's cache
+    if (type === 'regular') layers += bytes(r.Size);
+    else if (type === 'exec.cachemount') mounts += bytes(r.Size);
   }
   console.log(`${layers} ${mounts}`);
 });

@@ -7,13 +7,12 @@
  *                                         [--set key=json …]
  *   OUTDIR        receives <strategy>/Dockerfile and <strategy>/.dockerignore
  *   --project     the Rust project (default: docker-offline/bench-svc)
- *   --strategies  which strategies (default: all four; CARGO_CHEF is generated too and run.sh skips
- *                 it when no cargo-chef image is present)
+ *   --strategies  which strategies (default: all four)
  *   --set k=json  an extra RustDockerProject option for every strategy (e.g. --set 'rustVersion="1.95"')
  *
  * Each strategy is synthesized by a real `RustDockerProject` (PROJEN_DISABLE_POST=true) on a
  * temporary copy of the project, exactly as `npx projen` would in the user's repo. The runtime is
- * DISTROLESS_CC (no apt-get at build time: this machine has no network).
+ * DISTROLESS_CC (no apt-get at build time, as in the earlier runs the results compare with).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -39,23 +38,22 @@ export interface GeneratedStrategy {
   readonly synthMs: number;
 }
 
-/** Options common to all strategies: offline-buildable runtime, no workflow needed. */
+/** Options common to all strategies: runtime without apt-get, no workflow needed. */
 export function benchOptions(extra: Partial<RustDockerProjectOptions> = {}): Partial<RustDockerProjectOptions> {
   return { runtime: RuntimeBase.DISTROLESS_CC, ...extra };
 }
 
-/** Copies the project (without target/, vendor/, .offline-cargo/, .git/) into a fresh temp dir. */
+/** Copies the project (without target/, vendor/, .git/) into a fresh temp dir. */
 function copyProject(project: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prd-bench-gen-'));
-  const skip = new Set(['target', 'vendor', '.offline-cargo', '.git', 'node_modules']);
+  const skip = new Set(['target', 'vendor', '.git', 'node_modules']);
   fs.cpSync(project, dir, {
     recursive: true,
     filter: src => !skip.has(path.basename(src)) || path.dirname(src) !== project,
   });
   // shared/ is read-only; projen writes into the copy
   for (const f of walk(dir)) fs.chmodSync(f, 0o755);
-  // an offline fixture's `.cargo/config.toml` pointing at ./vendor is scaffolding, not the user's:
-  // bench/run.sh's context drops it too (scripts/prepare-rust-fixture.sh --inject)
+  // a `.cargo/config.toml` pointing at ./vendor (not copied) would only break the synthesis's inference
   const config = path.join(dir, '.cargo', 'config.toml');
   if (fs.existsSync(config) && fs.readFileSync(config, 'utf8').includes('directory = "vendor"')) {
     fs.rmSync(config);

@@ -63,7 +63,7 @@ md.push('| machine | |', '|---|---|');
 for (const k of ['nproc', 'memory', 'cpu', 'docker', 'rustc', 'kernel']) md.push(`| ${k} | ${meta[k] ?? ''} |`);
 md.push('');
 if (hostCold || hostInc) {
-  md.push(`**Host limit** (\`cargo build --release --offline\` on the host): cold ${hostCold?.value ?? '–'} s, ` +
+  md.push(`**Host limit** (\`cargo build --release\` on the host, crates fetched before): cold ${hostCold?.value ?? '–'} s, ` +
     `after a one-line change ${hostInc?.value ?? '–'} s.`, '');
 }
 md.push('Cells: wall seconds (× naive in the same mode, × host limit: cold vs host cold; source/dep/readme vs host after a one-line change).', '');
@@ -93,7 +93,7 @@ if (sized.length) {
     md.push(`| ${s} | ${v('image_size')} | ${v('cache_layers')} | ${v('cache_mounts')} |`);
   }
   md.push('', 'Build-cache layers: sum of the `regular` BuildKit cache records created by the cold build ' +
-    '(`docker system df -v`), i.e. the snapshots of every executed step of every stage (final image ' +
+    '(`docker buildx du` of the bench’s builder), i.e. the snapshots of every executed step of every stage (final image ' +
     'layers included, base images excluded): what a `mode=max` layer cache would have to store. ' +
     'Cache mounts: the `exec.cachemount` records, which `type=gha`/registry caches never export.', '');
 }

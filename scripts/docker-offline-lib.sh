@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by scripts/*.sh and bench/run.sh: locate the docker-offline toolkit and share helpers.
+# Sourced by scripts/docker-setup.sh and bench/run.sh: locate the docker-offline toolkit and share helpers.
 # DOCKER_OFFLINE_DIR wins; else <repo>/../shared/docker-offline (CI: a read-only copy beside the clone).
 
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}

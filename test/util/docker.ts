@@ -1,10 +1,14 @@
 /**
- * Real-Docker test harness (jest). Builds and runs Dockerfiles on this machine's engine, offline.
+ * Real-Docker test harness (jest). Builds Dockerfiles as a GitHub runner builds them —
+ * `docker buildx build --builder lab --load`, the file byte for byte — and runs the images on this
+ * machine's engine.
  *
- * Setup: `bash scripts/docker-setup.sh` (root) starts the engine, builds the local base images
- * (debian:bookworm-slim, rust:1.95-slim-bookworm & aliases, distroless cc/static) and installs the
- * fixtures' Debian crate packages. `.ci/run` does it in CI, with REQUIRE_DOCKER=1 so a missing
- * engine fails the suite instead of skipping it.
+ * Set-up: `bash scripts/docker-setup.sh` (root; the projen `test` task runs it first, so
+ * `npx projen build` / `npx projen test` need nothing else). It starts the engine, builds the
+ * stand-ins of the public base images (rust, debian, distroless, cargo-chef), a local registry that
+ * plays Docker Hub / gcr.io (127.0.0.1:5000) and the buildx builder `lab` (current BuildKit, whose
+ * RUN steps reach apt, crates.io and rustup as a runner's do). REQUIRE_DOCKER=1 (CI) makes a
+ * missing engine or builder fail the suites instead of skipping them; SKIP_DOCKER_TESTS=1 skips them.
  *
  * Typical test (see test/docker-e2e/baseline.test.ts):
  *
@@ -15,9 +19,7 @@
  *     const tag = uniqueTag('my-strategy');
  *     afterAll(() => removeImage(tag));
  *     test('builds, runs, rebuilds only the workspace crates', async () => {
- *       // a temp copy of test/fixtures/docker-app with its crates vendored (inject layout: the
- *       // project stays a plain crates.io project; buildImage feeds the crates to cargo)
- *       const ctx = prepareFixture('docker-app', { inject: true });
+ *       const ctx = prepareFixture('docker-app');                      // a temp copy of test/fixtures/docker-app
  *       const dockerfile = new RustDockerfile(...).render();          // text, or a file path
  *       const first = await buildImage({ context: ctx, dockerfile, tag });
  *       expect(first.ok).toBe(true);                                   // on failure: first.log
@@ -29,26 +31,25 @@
  *   });
  *
  * What buildImage does for you:
- *   - strips a leading `# syntax=` line (this engine cannot pull the frontend image) and writes
- *     the Dockerfile outside the context (so it is not part of `COPY . .`);
- *   - `DOCKER_BUILDKIT=1 docker build --network=none --progress=plain` so the log shows every step
- *     and whether it was CACHED (see buildSteps) and cargo's `Compiling x vN` lines;
+ *   - builds the Dockerfile exactly as given (the `# syntax=` line is honoured: the frontend is
+ *     pulled, FROM images are pulled from the lab registry, cargo fetches from crates.io), written
+ *     outside the context (so it is not part of `COPY . .`) unless `dockerfileInContext` is set;
+ *   - `docker buildx build --builder lab --progress=plain --load`, so the log shows every step and
+ *     whether it was CACHED (see buildSteps) and cargo's `Compiling x vN` lines, and the image
+ *     reaches the engine for runImage. `builder` picks another builder: `freshBuilder()` starts one
+ *     with empty state (a new runner); `cacheFrom`/`cacheTo` use a registry cache
+ *     (`type=registry,ref=127.0.0.1:5000/test/<name>,mode=max`, what `type=gha` is on a runner);
  *   - serialises builds across jest workers and processes with a file lock (2 shared cores: one
  *     build at a time); `seconds` excludes the time spent waiting for the lock. describeDocker
- *     holds that lock for the whole suite, so nothing else (another suite's build, prune or
- *     wipeCacheMounts, bench/run.sh) runs between the builds of a test;
- *   - when the context was prepared with `inject: true` (it has `.offline-cargo/`), adds two COPY
- *     lines after each `FROM rust…` (scripts/offline-dockerfile.sh) that install the vendored crates
- *     as $CARGO_HOME config, and re-includes `.offline-cargo` in the context's .dockerignore.
- *     Without inject, the fixture has `vendor/` + `.cargo/config.toml` in the project itself, which
- *     only Dockerfiles that copy the whole project (e.g. `COPY . .`) pick up.
+ *     holds that lock for the whole suite, so nothing else (another suite's build or prune,
+ *     bench/run.sh) runs between the builds of a test.
  *
  * Fixtures: test/fixtures/docker-app (single crate, bin `docker-app`, prints
  * `docker-app ok {"sum":16,"words":3} v1`) and test/fixtures/docker-workspace (virtual workspace,
  * bin `server` in crates/server using lib `core-lib` in crates/core, prints
- * `server ok words=3 total=16 v1`). Both have a `let marker = "v1";` line for one-line changes.
- * Crates compiled: docker-app: serde ryu serde_json anyhow itoa docker-app;
- * docker-workspace: anyhow itoa core-lib server.
+ * `server ok words=3 total=16 v1`). Both have a `let marker = "v1";` line for one-line changes and a
+ * Cargo.lock resolved against crates.io. Crates compiled: docker-app: serde ryu serde_json anyhow
+ * itoa docker-app; docker-workspace: anyhow itoa core-lib server.
  */
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -64,10 +65,16 @@ export const DOCKER_TEST_TIMEOUT = 20 * 60_000;
 /** Lock file serialising docker builds across jest workers and processes. */
 export const BUILD_LOCK = process.env.DOCKER_BUILD_LOCK ?? '/tmp/projen-rust-docker.docker.lock';
 
-// Debian's docker.io client (20.10) drives the engine's built-in BuildKit; a newer client on the
-// PATH (e.g. /usr/local/bin/docker 28) insists on buildx, which is not installed here.
+// Debian's docker.io client (20.10) talks to this engine; a newer client on the PATH (e.g.
+// /usr/local/bin/docker 28) may not. buildx is installed as a CLI plugin for both.
 export const DOCKER = process.env.DOCKER ?? (fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
-const DOCKER_ENV = { ...process.env, DOCKER_BUILDKIT: '1', BUILDKIT_PROGRESS: 'plain' };
+/** The buildx builder tests build with by default (scripts/docker-setup.sh creates it). */
+export const DEFAULT_BUILDER = process.env.DOCKER_TEST_BUILDER ?? 'lab';
+/** The lab registry (plays Docker Hub and gcr.io for the builders; target of registry caches). */
+export const LAB_REGISTRY = '127.0.0.1:5000';
+/** `lab-builder NAME start|stop` (installed on the PATH by the lab's buildkit.sh). */
+export const LAB_BUILDER_CMD = process.env.LAB_BUILDER ?? (fs.existsSync('/usr/local/bin/lab-builder') ? '/usr/local/bin/lab-builder' : 'lab-builder');
+const DOCKER_ENV = { ...process.env, BUILDKIT_PROGRESS: 'plain' };
 
 let availability: { ok: boolean; reason?: string } | undefined;
 
@@ -79,20 +86,20 @@ function tempDir(prefix: string): string {
 }
 
 /**
- * Removes the temp dirs this process created (fixture copies, written Dockerfiles). Runs
- * automatically after each test file that imports this module; KEEP_DOCKER_TEST_DIRS=1 keeps them.
+ * Removes the temp dirs this process created (fixture copies, written Dockerfiles, secret files).
+ * Runs automatically after each test file that imports this module; KEEP_DOCKER_TEST_DIRS=1 keeps them.
  */
 export function cleanupTempDirs(): void {
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 if (typeof afterAll === 'function' && process.env.KEEP_DOCKER_TEST_DIRS !== '1') afterAll(cleanupTempDirs);
 
-/** Whether a Docker engine is reachable (`docker info`), cached for the process. */
+/** Whether a Docker engine and the default buildx builder are reachable, cached for the process. */
 export function dockerAvailable(): boolean {
   return checkDocker().ok;
 }
 
-/** Why the engine is not usable, or undefined when it is. */
+/** Why the engine or the default builder is not usable, or undefined when they are. */
 export function dockerUnavailableReason(): string | undefined {
   return checkDocker().reason;
 }
@@ -109,29 +116,39 @@ function checkDocker(): { ok: boolean; reason?: string } {
   } else if (r.status !== 0) {
     availability = { ok: false, reason: `Docker engine not reachable: ${(r.stderr || r.stdout).trim().split('\n').pop()}` };
   } else {
-    availability = { ok: true };
+    const b = builderStatus(DEFAULT_BUILDER);
+    availability = b === 'running' ? { ok: true } : { ok: false, reason: `buildx builder "${DEFAULT_BUILDER}" not usable (${b})` };
   }
   return availability;
 }
 
+/** `running`, or what `docker buildx inspect BUILDER` says is wrong. */
+function builderStatus(builder: string): string {
+  const r = spawnSync(DOCKER, ['buildx', 'inspect', builder], { encoding: 'utf8', timeout: 30_000 });
+  if (r.error) return `cannot run ${DOCKER} buildx: ${r.error.message}`;
+  if (r.status !== 0) return (r.stderr || r.stdout).trim().split('\n').pop() ?? `exit ${r.status}`;
+  const status = /^Status:\s*(\S+)/m.exec(r.stdout)?.[1];
+  return status ?? 'no status in `docker buildx inspect`';
+}
+
 /**
- * `describe` when an engine is reachable; otherwise `describe.skip` with the reason printed, or,
- * with REQUIRE_DOCKER=1 (CI), a suite with one failing test carrying the reason.
- * Setup: run `bash scripts/docker-setup.sh` as root.
+ * `describe` when the engine and the `lab` builder are reachable; otherwise `describe.skip` with the
+ * reason printed, or, with REQUIRE_DOCKER=1 (CI), a suite with one failing test carrying the reason.
+ * Set-up: `bash scripts/docker-setup.sh` (root; the projen test task runs it).
  */
 export function describeDocker(name: string, fn: () => void): void {
   const reason = dockerUnavailableReason();
   if (!reason) {
     describe(name, () => {
-      // the whole suite holds the engine: no other suite's build, prune or cache-mount wipe can
-      // land between two builds whose caching a test asserts
+      // the whole suite holds the build lock: no other suite's build or prune can land between two
+      // builds whose caching a test asserts
       beforeAll(acquireDockerLock, DOCKER_TEST_TIMEOUT);
       fn();
       afterAll(releaseDockerLock); // after the suite's own afterAll hooks (jest runs them in order)
     });
   } else if (process.env.REQUIRE_DOCKER === '1') {
     describe(name, () => {
-      test('needs a Docker engine (REQUIRE_DOCKER=1)', () => {
+      test('needs a Docker engine and the lab builder (REQUIRE_DOCKER=1)', () => {
         throw new Error(`${reason}. Run: sudo bash scripts/docker-setup.sh`);
       });
     });
@@ -145,10 +162,10 @@ export function describeDocker(name: string, fn: () => void): void {
 let heldLock: ChildProcess | undefined;
 
 /**
- * Takes the engine's build lock (BUILD_LOCK) for this process until releaseDockerLock: builds of
- * this process then skip the per-build lock, other processes wait. describeDocker does it for
- * each suite. The lock is held by a `flock … cat` child that exits when its stdin closes, so a
- * crashed jest worker cannot leave it held.
+ * Takes the build lock (BUILD_LOCK) for this process until releaseDockerLock: builds of this
+ * process then skip the per-build lock, other processes wait. describeDocker does it for each
+ * suite. The lock is held by a `flock … cat` child that exits when its stdin closes, so a crashed
+ * jest worker cannot leave it held.
  */
 export async function acquireDockerLock(): Promise<void> {
   if (heldLock) return;
@@ -174,38 +191,106 @@ export function uniqueTag(name: string): string {
   return `prd-test/${safe}:${process.pid}-${++tagCounter}`;
 }
 
-/** Options of {@link prepareFixture}. */
-export interface PrepareFixtureOptions {
-  /**
-   * Vendor into `.offline-cargo/` (the project stays a plain crates.io project; buildImage injects
-   * the crates into rust stages) instead of `vendor/` + `.cargo/config.toml` in the project.
-   * Use it for generated Dockerfiles, which copy only manifests/sources. Default false.
-   */
-  readonly inject?: boolean;
-  /** Destination directory (replaced). Default: a new temp dir. */
-  readonly dest?: string;
-  /** Debian `librust-*-dev` packages. Default: the fixture's debian-crates.txt. */
-  readonly debianPackages?: string[];
+// ---- builders ---------------------------------------------------------------------------------
+
+const startedBuilders = new Set<string>();
+let builderCounter = 0;
+
+/**
+ * Starts a buildx builder with its own empty state — a new runner's builder — via
+ * `lab-builder NAME start`, and returns its name (`prd-<name>-<pid>-<n>`, unique to this call).
+ * Its only cache is what `cacheFrom` imports. Stop it with stopBuilder (done automatically after
+ * the test file otherwise), which deletes its state.
+ */
+export function freshBuilder(name: string): string {
+  const builder = `prd-${name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-')}-${process.pid}-${++builderCounter}`;
+  labBuilder(builder, 'start');
+  startedBuilders.add(builder);
+  return builder;
+}
+
+/** Stops a builder started by freshBuilder and deletes its state (`lab-builder NAME stop`). */
+export function stopBuilder(builder: string): void {
+  labBuilder(builder, 'stop');
+  startedBuilders.delete(builder);
+}
+
+function labBuilder(builder: string, cmd: 'start' | 'stop'): void {
+  try {
+    execFileSync(LAB_BUILDER_CMD, [builder, cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${LAB_BUILDER_CMD} ${builder} ${cmd} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  }
+}
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    for (const b of [...startedBuilders]) {
+      try {
+        stopBuilder(b);
+      } catch {
+        // best effort: a builder that cannot be stopped must not fail the suite
+      }
+    }
+  });
+}
+
+/** The lab registry repository of a test cache: `127.0.0.1:5000/test/<name>`. */
+export function cacheRef(name: string): string {
+  return `${LAB_REGISTRY}/test/${name.toLowerCase().replace(/[^a-z0-9._/-]+/g, '-')}`;
+}
+
+/** `--cache-from`/`--cache-to` value: a full spec (contains `type=`) as is, else the registry cache `name`. */
+function cacheSpec(nameOrSpec: string, to: boolean): string {
+  if (nameOrSpec.includes('type=')) return nameOrSpec;
+  return `type=registry,ref=${cacheRef(nameOrSpec)}${to ? ',mode=max' : ''}`;
 }
 
 /**
- * Copies a Rust project (a fixture name under test/fixtures, or a path) to a temp dir and vendors
- * its dependencies (scripts/prepare-rust-fixture.sh). Returns the copy's path (removed after the
- * test file, see cleanupTempDirs).
+ * Drops a registry cache's repository (`cacheRef(name)`) from the lab registry's storage, so the
+ * next `cacheFrom` of that name finds nothing. (Its blobs stay until the registry is
+ * garbage-collected.) LAB_WORK: the lab's work dir, default /var/tmp/docker-offline.
+ */
+export function removeRegistryCache(name: string): void {
+  const repo = cacheRef(name).slice(LAB_REGISTRY.length + 1);
+  const root = path.join(process.env.LAB_WORK ?? '/var/tmp/docker-offline', 'registry', 'docker', 'registry', 'v2', 'repositories');
+  fs.rmSync(path.join(root, repo), { recursive: true, force: true });
+}
+
+/**
+ * Drops a builder's build cache (`docker buildx prune --builder B -f`; with `all`, `-af`: also the
+ * pulled base images and the frontend, a cold builder). For a truly new runner prefer freshBuilder.
+ */
+export function pruneBuilder(builder: string = DEFAULT_BUILDER, all = false): void {
+  execFileSync(DOCKER, ['buildx', 'prune', '--builder', builder, '-f', ...(all ? ['-a'] : [])], { stdio: 'ignore', timeout: 300_000 });
+}
+
+/** Drops a builder's cache mounts (`RUN --mount=type=cache`) only: a runner that restored the layer cache but not the mounts. */
+export function wipeCacheMounts(builder: string = DEFAULT_BUILDER): void {
+  execFileSync(DOCKER, ['buildx', 'prune', '--builder', builder, '-f', '--filter', 'type=exec.cachemount'], { stdio: 'ignore', timeout: 300_000 });
+}
+
+// ---- fixtures ---------------------------------------------------------------------------------
+
+/** Options of {@link prepareFixture}. */
+export interface PrepareFixtureOptions {
+  /** Destination directory (replaced). Default: a new temp dir. */
+  readonly dest?: string;
+}
+
+/**
+ * Copies a Rust project (a fixture name under test/fixtures, or a path) to a temp dir, without its
+ * `target/`, and returns the copy's path (removed after the test file, see cleanupTempDirs). Nothing
+ * is vendored: cargo inside the build fetches the crates from crates.io, as on a runner.
  */
 export function prepareFixture(fixture: string, options: PrepareFixtureOptions = {}): string {
   const src = fs.existsSync(fixture) ? path.resolve(fixture) : path.join(FIXTURES_DIR, fixture);
   if (!fs.existsSync(path.join(src, 'Cargo.toml'))) throw new Error(`not a Rust project: ${src}`);
   const dest = options.dest ?? path.join(tempDir(`prd-${path.basename(src)}-`), 'project');
-  const args = [path.join(REPO_ROOT, 'scripts', 'prepare-rust-fixture.sh')];
-  if (options.inject) args.push('--inject');
-  args.push(src, dest, ...(options.debianPackages ?? []));
-  try {
-    execFileSync('bash', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10 * 60_000 });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`prepare-rust-fixture.sh failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
-  }
+  fs.rmSync(dest, { recursive: true, force: true });
+  fs.cpSync(src, dest, { recursive: true, filter: (p) => !(path.basename(p) === 'target' && path.dirname(p) === src) });
+  // a read-only source (shared/ in CI) must give a writable copy
+  execFileSync('chmod', ['-R', 'u+w', dest]);
   return dest;
 }
 
@@ -217,23 +302,35 @@ export function replaceInFile(file: string, search: string | RegExp, replacement
   fs.writeFileSync(file, next);
 }
 
+// ---- build ------------------------------------------------------------------------------------
+
 /** Options of {@link buildImage}. */
 export interface BuildImageOptions {
   /** Build context directory. */
   readonly context: string;
-  /** Dockerfile text, or the path of a Dockerfile (a string without a newline that names an existing file). */
+  /** Dockerfile text, or the path of a Dockerfile (a string without a newline that names an existing file). Built unchanged. */
   readonly dockerfile: string;
-  /** Image tag (see uniqueTag). */
+  /** Image tag (see uniqueTag); loaded into the engine. */
   readonly tag: string;
+  /** Write the Dockerfile text at this path relative to the context (default: a temp dir outside it). */
+  readonly dockerfileInContext?: string;
+  /** buildx builder (default DEFAULT_BUILDER, `lab`; see freshBuilder). */
+  readonly builder?: string;
   /** `--target` stage. */
   readonly target?: string;
+  /** `--platform`, e.g. `linux/amd64`. */
+  readonly platform?: string;
   /** `--build-arg`s. */
   readonly buildArgs?: Record<string, string>;
+  /** Build secrets, id → value (written to a private temp file, passed as `--secret id=ID,src=FILE`). */
+  readonly secrets?: Record<string, string>;
+  /** `--cache-from`: registry cache names (`127.0.0.1:5000/test/<name>`, see cacheRef) or full specs. */
+  readonly cacheFrom?: string | string[];
+  /** `--cache-to`: a registry cache name (exported with `mode=max`) or a full spec. */
+  readonly cacheTo?: string;
   /** `--no-cache`. */
   readonly noCache?: boolean;
-  /** Inject the vendored crates of `<context>/.offline-cargo` (default: when that directory exists). */
-  readonly injectOfflineCrates?: boolean;
-  /** Extra `docker build` arguments. */
+  /** Extra `docker buildx build` arguments. */
   readonly extraArgs?: string[];
   /** Kill the build after this many seconds (default 1200). */
   readonly timeoutSeconds?: number;
@@ -249,37 +346,52 @@ export interface BuildResult {
   readonly log: string;
   /** docker's exit code (-1 when killed by the timeout). */
   readonly exitCode: number;
-  /** The Dockerfile actually built (syntax line stripped, crates injected). */
+  /** The Dockerfile built (the given text, byte for byte). */
   readonly dockerfilePath: string;
+  /** The `docker buildx build` arguments used. */
+  readonly args: string[];
 }
 
-/** Makes a Dockerfile buildable offline (see scripts/offline-dockerfile.sh). Returns the new text. */
-export function offlineDockerfile(text: string, inject: boolean): string {
-  const args = [path.join(REPO_ROOT, 'scripts', 'offline-dockerfile.sh')];
-  if (inject) args.push('--inject');
-  args.push('-', '-');
-  return execFileSync('bash', args, { input: text, encoding: 'utf8' });
-}
-
-/** Builds an image with BuildKit, offline (`--network=none`), one build at a time. Never throws on a failed build: check `ok`/`log`. */
+/**
+ * Builds an image as a runner does: `docker buildx build --builder <builder> --progress=plain --load`,
+ * the Dockerfile unchanged, one build at a time. Never throws on a failed build: check `ok`/`log`.
+ */
 export async function buildImage(opts: BuildImageOptions): Promise<BuildResult> {
   const isPath = !opts.dockerfile.includes('\n') && fs.existsSync(opts.dockerfile);
-  const text = isPath ? fs.readFileSync(opts.dockerfile, 'utf8') : opts.dockerfile;
-  const offlineDir = path.join(opts.context, '.offline-cargo');
-  const inject = opts.injectOfflineCrates ?? fs.existsSync(offlineDir);
-  if (inject) allowInDockerignore(opts.context, '.offline-cargo');
-  const dir = tempDir('prd-dockerfile-');
-  const dockerfilePath = path.join(dir, 'Dockerfile');
-  fs.writeFileSync(dockerfilePath, offlineDockerfile(text, inject));
+  let dockerfilePath: string;
+  if (isPath) {
+    dockerfilePath = path.resolve(opts.dockerfile);
+  } else {
+    dockerfilePath = opts.dockerfileInContext
+      ? path.join(opts.context, opts.dockerfileInContext)
+      : path.join(tempDir('prd-dockerfile-'), 'Dockerfile');
+    fs.mkdirSync(path.dirname(dockerfilePath), { recursive: true });
+    fs.writeFileSync(dockerfilePath, opts.dockerfile);
+  }
 
-  const args = ['build', '--network=none', '--progress=plain', '-f', dockerfilePath, '-t', opts.tag];
+  const args = ['buildx', 'build', '--builder', opts.builder ?? DEFAULT_BUILDER, '--progress=plain', '--load',
+    '-t', opts.tag, '-f', dockerfilePath];
   if (opts.target) args.push('--target', opts.target);
+  if (opts.platform) args.push('--platform', opts.platform);
   if (opts.noCache) args.push('--no-cache');
   for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
+  const secrets = Object.entries(opts.secrets ?? {});
+  if (secrets.length > 0) {
+    const dir = tempDir('prd-secrets-');
+    fs.chmodSync(dir, 0o700);
+    for (const [id, value] of secrets) {
+      const file = path.join(dir, id.replace(/[^A-Za-z0-9._-]/g, '_'));
+      fs.writeFileSync(file, value, { mode: 0o600 });
+      args.push('--secret', `id=${id},src=${file}`);
+    }
+  }
+  const from = opts.cacheFrom === undefined ? [] : ([] as string[]).concat(opts.cacheFrom);
+  for (const c of from) args.push('--cache-from', cacheSpec(c, false));
+  if (opts.cacheTo) args.push('--cache-to', cacheSpec(opts.cacheTo, true));
   args.push(...(opts.extraArgs ?? []), opts.context);
 
   const previous = imageId(opts.tag);
-  // flock LOCK sh -c 'echo MARK >&2; exec docker build …': the marker tells when the lock was taken.
+  // flock LOCK sh -c 'echo MARK >&2; exec docker buildx build …': the marker tells when the lock was taken.
   // (unless this process holds the lock already: acquireDockerLock / describeDocker)
   const marker = '__PRD_BUILD_LOCK_ACQUIRED__';
   let started = 0;
@@ -293,21 +405,15 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildResult> 
     },
   });
   const seconds = (Date.now() - (started || r.startedAt)) / 1000;
-  // rebuilding a tag leaves the previous image dangling: drop it (its build cache stays)
+  // rebuilding a tag leaves the previous image dangling: drop it
   if (r.exitCode === 0 && previous && previous !== imageId(opts.tag)) {
     spawnSync(DOCKER, ['rmi', previous], { stdio: 'ignore' });
   }
   const log = (r.stdout + r.stderr).replace(`${marker}\n`, '');
-  return { ok: r.exitCode === 0, seconds: Math.round(seconds * 100) / 100, log, exitCode: r.exitCode, dockerfilePath };
+  return { ok: r.exitCode === 0, seconds: Math.round(seconds * 100) / 100, log, exitCode: r.exitCode, dockerfilePath, args };
 }
 
-function allowInDockerignore(context: string, dir: string): void {
-  const file = path.join(context, '.dockerignore');
-  if (!fs.existsSync(file)) return;
-  const text = fs.readFileSync(file, 'utf8');
-  if (text.includes(`!${dir}/**`)) return;
-  fs.writeFileSync(file, `${text.replace(/\n?$/, '\n')}# added by the test harness (offline crates)\n!${dir}\n!${dir}/**\n`);
-}
+// ---- run and inspect --------------------------------------------------------------------------
 
 /** Options of {@link runImage}. */
 export interface RunImageOptions {
@@ -346,16 +452,6 @@ export async function runImage(tag: string, args: string[] = [], opts: RunImageO
   return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Simulates a fresh CI runner restoring a layer cache: drops every BuildKit cache mount (`RUN --mount=type=cache`). */
-export function wipeCacheMounts(): void {
-  execFileSync(DOCKER, ['builder', 'prune', '-f', '--filter', 'type=exec.cachemount'], { stdio: 'ignore' });
-}
-
-/** Removes build cache not used by any image (`docker builder prune -f`; with all, `-af`: a cold cache; base images stay). */
-export function pruneBuildCache(all = false): void {
-  execFileSync(DOCKER, ['builder', 'prune', '-f', ...(all ? ['-a'] : [])], { stdio: 'ignore' });
-}
-
 function imageId(tag: string): string | undefined {
   const r = spawnSync(DOCKER, ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
@@ -389,17 +485,29 @@ export interface BuildStep {
   readonly id: number;
   /** Vertex name, e.g. `[builder 4/6] RUN cargo build --release`. */
   readonly name: string;
-  /** Whether BuildKit reported it `CACHED`. */
+  /** Whether BuildKit reported it `CACHED` (a hit in the builder's own cache). */
   readonly cached: boolean;
+  /**
+   * Whether its result came from an imported cache (`--cache-from`, e.g. a registry cache on a
+   * fresh builder): the step's layers were downloaded and extracted (`sha256:… / …`,
+   * `extracting sha256:…`) and nothing ran. BuildKit prints `CACHED` for such a hit only sometimes
+   * (seen both ways on identical builds): use this, or `reused`, not `cached`, for cache imports.
+   * Never true for `FROM` steps (their downloads are image pulls).
+   */
+  readonly importedFromCache: boolean;
+  /** `cached || importedFromCache`: the step did not run. */
+  readonly reused: boolean;
 }
 
 /**
- * Steps of a `--progress=plain` log, with whether each was CACHED. Internal vertices
- * (`[internal] …`, context transfer) are included; filter on `name`, e.g.
- * `buildSteps(log).filter(s => s.name.includes('RUN'))`.
+ * Steps of a `--progress=plain` log (BuildKit / `docker buildx build`), with whether each was
+ * CACHED or came from an imported cache. Internal vertices (`[internal] …`, context transfer,
+ * buildx's `#0 building with "lab" instance …` line) are included; filter on `name`, e.g.
+ * `buildSteps(log).filter(s => s.name.includes('RUN'))`. A vertex's header line is repeated when
+ * its output resumes after another vertex's: the first one names it.
  */
 export function buildSteps(log: string): BuildStep[] {
-  const byId = new Map<number, { id: number; name: string; cached: boolean }>();
+  const byId = new Map<number, { id: number; name: string; cached: boolean; layerLines: number; outputLines: number }>();
   for (const line of log.split('\n')) {
     const m = /^#(\d+) (.*)$/.exec(line.trimEnd());
     if (!m) continue;
@@ -407,12 +515,20 @@ export function buildSteps(log: string): BuildStep[] {
     const rest = m[2];
     const step = byId.get(id);
     if (!step) {
-      byId.set(id, { id, name: rest, cached: false });
+      byId.set(id, { id, name: rest, cached: false, layerLines: 0, outputLines: 0 });
     } else if (rest === 'CACHED') {
       step.cached = true;
+    } else if (/^(extracting )?sha256:[0-9a-f]{64}\b/.test(rest)) {
+      step.layerLines++;
+    } else if (/^\d+\.\d+ /.test(rest)) {
+      step.outputLines++; // output of a process the step ran
     }
   }
-  return [...byId.values()];
+  return [...byId.values()].map(({ id, name, cached, layerLines, outputLines }) => {
+    const isPull = /^\[[^\]]+\] FROM /.test(name) || name.startsWith('docker-image://');
+    const importedFromCache = !isPull && layerLines > 0 && outputLines === 0;
+    return { id, name, cached, importedFromCache, reused: cached || importedFromCache };
+  });
 }
 
 interface RunOutput {
