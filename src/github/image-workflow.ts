@@ -12,16 +12,39 @@ const { JobPermission } = github.workflows;
 /** Steps do not run on pull requests when they log in, push, attest or sign. */
 const NOT_A_PULL_REQUEST = "github.event_name != 'pull_request'";
 
-/** The platform a build job works on: literal, or the matrix of the NATIVE_RUNNERS strategy. */
+/**
+ * One build-and-load of a single platform, then the E2E steps against it: every platform that is
+ * pushed gets one, before any push, on pull requests too.
+ */
+interface LoadBuild {
+  /** The platform (literal, or `${{ matrix.platform }}`). */
+  readonly platform: string;
+  /** Keys the build reads its layer cache from. */
+  readonly cacheFrom: string[];
+  /** The key the build exports its layer cache to (GHA only: a registry export needs push rights, so pull requests could not). */
+  readonly cacheTo?: string;
+  /** Tag of the loaded image (`IMAGE` of the E2E steps). */
+  readonly tag: string;
+  /** Step id suffix: '' (one build per job) or `_linux_arm64`. */
+  readonly idSuffix: string;
+  /** Step name suffix: '' or ` (linux/arm64)`. */
+  readonly nameSuffix: string;
+}
+
+/** The platforms a build job works on: literal, or the matrix of the NATIVE_RUNNERS strategy. */
 interface JobPlatform {
-  /** Platform(s) of the load build (the runner's own). */
-  readonly loadPlatform: string;
-  /** Cache key of the load build. */
-  readonly loadKey: string;
+  /** The load builds, in platform order. */
+  readonly loads: LoadBuild[];
   /** Platforms of the push build. */
   readonly pushPlatforms: string;
-  /** Cache key of the push build. */
-  readonly pushKey: string;
+  /** Keys the push build reads its layer cache from. */
+  readonly pushCacheFrom: string[];
+  /** The key the push build exports its layer cache to (undefined: the load builds exported it). */
+  readonly pushCacheTo?: string;
+  /** Key of the persisted cache mounts. */
+  readonly mountKey: string;
+  /** Platforms whose cache mounts are persisted (`$TARGETPLATFORM` values). */
+  readonly mountPlatforms: string[];
   /** Whether the push build is by digest (matrix job, merged later). */
   readonly byDigest: boolean;
 }
@@ -190,13 +213,17 @@ function withDefined(inputs: { [key: string]: unknown }): { [key: string]: unkno
   return Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined));
 }
 
-function cacheMountSteps(p: PipelinePlan, key: string, platform: string): JobStep[] {
+function cacheMountSteps(p: PipelinePlan, key: string, platforms: string[]): JobStep[] {
   if (!p.persistCacheMounts) return [];
   const cacheMap: { [dir: string]: { target: string; id: string } } = {};
+  const TARGETPLATFORM = /\$\{?TARGETPLATFORM\}?/g;
   for (const m of p.cacheMounts) {
-    // the folder under cache-dir: the id without build-time variables
-    const dir = m.id.replace(/\$\{?TARGETPLATFORM\}?/g, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-|-$/g, '') || 'mount';
-    cacheMap[dir] = { target: m.target, id: m.id.replace(/\$\{?TARGETPLATFORM\}?/g, platform) };
+    // the folder under cache-dir: the id without build-time variables (+ the platform when several are built here)
+    const dir = m.id.replace(TARGETPLATFORM, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-|-$/g, '') || 'mount';
+    const perPlatform = platforms.length > 1 && /\$\{?TARGETPLATFORM\}?/.test(m.id);
+    for (const platform of perPlatform ? platforms : platforms.slice(0, 1)) {
+      cacheMap[perPlatform ? `${dir}-${platform.replace(/\//g, '-')}` : dir] = { target: m.target, id: m.id.replace(TARGETPLATFORM, platform) };
+    }
   }
   return [
     {
@@ -224,14 +251,33 @@ function cacheMountSteps(p: PipelinePlan, key: string, platform: string): JobSte
   ];
 }
 
-function e2eSteps(p: PipelinePlan): JobStep[] {
-  return p.e2eSteps.map((step, i) => ({
-    id: `e2e_${i + 1}`,
-    name: step.name,
-    env: { IMAGE: p.localTag },
-    run: step.run,
-    timeoutMinutes: step.timeoutMinutes,
-  }));
+/** The load build of one platform, then the plan's E2E steps against the image it loaded (never skipped on pull requests). */
+function loadBuildAndE2eSteps(p: PipelinePlan, inputs: { [key: string]: unknown }, load: LoadBuild): JobStep[] {
+  return [
+    {
+      id: `build${load.idSuffix}`,
+      name: load.idSuffix === '' ? 'Build and load for testing' : `Build and load ${load.platform} for testing`,
+      uses: p.actions['docker/build-push-action'].uses,
+      with: withDefined({
+        ...inputs,
+        'platforms': load.platform,
+        'load': true,
+        'push': false,
+        'tags': load.tag,
+        'cache-from': cacheFrom(p, load.cacheFrom),
+        'cache-to': load.cacheTo === undefined ? undefined : cacheTo(p, load.cacheTo),
+        'provenance': false,
+        'sbom': false,
+      }),
+    },
+    ...p.e2eSteps.map((step, i) => ({
+      id: `e2e${load.idSuffix}_${i + 1}`,
+      name: `${step.name}${load.nameSuffix}`,
+      env: { IMAGE: load.tag },
+      run: step.run,
+      timeoutMinutes: step.timeoutMinutes,
+    })),
+  ];
 }
 
 function attestAndSignSteps(p: PipelinePlan, digest: string, condition: string | undefined): JobStep[] {
@@ -269,23 +315,60 @@ function jobPermissions(p: PipelinePlan, opts: { checkout: boolean; pushes: bool
   };
 }
 
+/**
+ * What the image job builds. One platform per job (NATIVE_RUNNERS matrix, or a single platform): one
+ * load build under that platform's cache key, which the push reuses. Several platforms in one job
+ * (QEMU, CROSS_COMPILE): a load build + E2E per platform, in order, each tagged `<localTag>-<slug>`
+ * (a multi-platform image cannot be loaded, buildx #59; the emulated ones run under QEMU), then one
+ * multi-platform push. GHA: each load build exports its platform's scope, which the push reads.
+ * REGISTRY: only the push can export (pull requests have no credentials), one ref for all platforms.
+ */
 function jobPlatform(p: PipelinePlan, nativeMatrix: boolean): JobPlatform {
-  if (nativeMatrix) {
-    return { loadPlatform: '${{ matrix.platform }}', loadKey: '${{ matrix.slug }}', pushPlatforms: '${{ matrix.platform }}', pushKey: '${{ matrix.slug }}', byDigest: true };
-  }
+  const gha = p.cacheBackend === CacheBackend.GHA;
+  const single = (platform: string, key: string, byDigest: boolean): JobPlatform => ({
+    loads: [{ platform, cacheFrom: [key], cacheTo: gha ? key : undefined, tag: p.localTag, idSuffix: '', nameSuffix: '' }],
+    pushPlatforms: platform,
+    pushCacheFrom: [key],
+    // GHA: the load build already exported this platform's cache
+    pushCacheTo: gha ? undefined : key,
+    mountKey: key,
+    mountPlatforms: [platform],
+    byDigest,
+  });
+  if (nativeMatrix) return single('${{ matrix.platform }}', '${{ matrix.slug }}', true);
+  if (p.platforms.length === 1) return single(p.platforms[0].platform, p.platforms[0].slug, false);
+
+  const allKey = p.platforms.map(x => x.slug).join('_');
+  const [localName, localVersion] = splitTag(p.localTag);
   return {
-    loadPlatform: p.nativePlatform.platform,
-    loadKey: p.nativePlatform.slug,
+    loads: p.platforms.map(x => ({
+      platform: x.platform,
+      cacheFrom: gha ? [x.slug] : [allKey],
+      cacheTo: gha ? x.slug : undefined,
+      tag: `${localName}:${localVersion}-${x.slug}`,
+      idSuffix: `_${x.slug.replace(/-/g, '_')}`,
+      nameSuffix: ` (${x.platform})`,
+    })),
     pushPlatforms: p.platforms.map(x => x.platform).join(','),
-    pushKey: p.platforms.map(x => x.slug).join('_'),
+    pushCacheFrom: gha ? p.platforms.map(x => x.slug) : [allKey],
+    pushCacheTo: gha ? undefined : allKey,
+    mountKey: allKey,
+    mountPlatforms: p.platforms.map(x => x.platform),
     byDigest: false,
   };
+}
+
+/** `name:tag` → [name, tag] (tag `latest` when absent). */
+function splitTag(ref: string): [string, string] {
+  const i = ref.lastIndexOf(':');
+  return i > ref.lastIndexOf('/') ? [ref.slice(0, i), ref.slice(i + 1)] : [ref, 'latest'];
 }
 
 function imageJob(plan: BuildPlan, nativeMatrix: boolean): Job {
   const p = plan.pipeline;
   const pf = jobPlatform(p, nativeMatrix);
   const emulated = p.platforms.filter(x => x.platform !== p.nativePlatform.platform);
+  // QEMU builds and runs the other platforms' images (E2E); CROSS_COMPILE runs their runtime stage and images
   const needsQemu = !nativeMatrix && emulated.length > 0;
   const inputs = buildInputs(plan);
   const loginEarly = p.push && p.cacheBackend === CacheBackend.REGISTRY;
@@ -293,7 +376,7 @@ function imageJob(plan: BuildPlan, nativeMatrix: boolean): Job {
   const steps: JobStep[] = [
     { id: 'checkout', name: 'Checkout', uses: p.actions['actions/checkout'].uses, with: { 'persist-credentials': false } },
     ...imageNameStep(p),
-    // QEMU: the emulated platforms; CROSS_COMPILE: runtime-stage RUN instructions of the target platform
+    // the other platforms' builds (QEMU: all stages; CROSS_COMPILE: the runtime stage) and their E2E containers
     ...(needsQemu ? [{
       id: 'qemu',
       name: 'Set up QEMU',
@@ -302,34 +385,18 @@ function imageJob(plan: BuildPlan, nativeMatrix: boolean): Job {
     }] : []),
     { id: 'buildx', name: 'Set up Docker Buildx', uses: p.actions['docker/setup-buildx-action'].uses },
     metadataStep(p),
-    ...cacheMountSteps(p, pf.loadKey, pf.loadPlatform),
+    ...cacheMountSteps(p, pf.mountKey, pf.mountPlatforms),
     // a registry cache of a private image can only be read logged in; otherwise log in after the
     // E2E steps, so the commands under test never run with registry credentials
     ...(loginEarly ? [loginStep(p)] : []),
-    {
-      id: 'build',
-      name: 'Build and load for testing',
-      uses: p.actions['docker/build-push-action'].uses,
-      with: withDefined({
-        ...inputs,
-        'platforms': pf.loadPlatform,
-        'load': true,
-        'push': false,
-        'tags': p.localTag,
-        'cache-from': cacheFrom(p, [pf.loadKey]),
-        'cache-to': p.cacheBackend === CacheBackend.GHA ? cacheTo(p, pf.loadKey) : undefined,
-        'provenance': false,
-        'sbom': false,
-      }),
-    },
-    ...e2eSteps(p),
+    // every platform that is pushed: built, loaded and E2E-tested first, on pull requests too
+    ...pf.loads.flatMap(load => loadBuildAndE2eSteps(p, inputs, load)),
   ];
 
   if (p.push) {
     if (!loginEarly) steps.push(loginStep(p));
-    const pushFromKeys = pf.pushKey === pf.loadKey ? [pf.loadKey] : [pf.loadKey, pf.pushKey];
-    // GHA: the load build exported this platform's cache; a multi-platform push exports its own scope
-    const pushCacheTo = p.cacheBackend === CacheBackend.REGISTRY || pf.pushKey !== pf.loadKey ? cacheTo(p, pf.pushKey) : undefined;
+    const pushFromKeys = pf.pushCacheFrom;
+    const pushCacheTo = pf.pushCacheTo === undefined ? undefined : cacheTo(p, pf.pushCacheTo);
     const supplyChain = { provenance: p.provenance ? 'mode=max' : false, sbom: p.sbom };
     if (pf.byDigest) {
       steps.push(

@@ -225,22 +225,57 @@ describe('multi-arch', () => {
     expect(synthWorkflow({ platforms: BOTH, push: false }).yaml.jobs.merge).toBeUndefined();
   });
 
-  test.each([MultiArchStrategy.QEMU, MultiArchStrategy.CROSS_COMPILE])('%s: one job, E2E on the native platform, then a multi-platform push', async (strategy) => {
+  test.each([MultiArchStrategy.QEMU, MultiArchStrategy.CROSS_COMPILE])('%s: one job; per platform, in order, a load build and the E2E steps; then one multi-platform push', async (strategy) => {
+    // GIVEN both platforms built in one job
     const s = synthWorkflow({ platforms: BOTH, multiArchStrategy: strategy });
     const job = s.yaml.jobs.image;
     expect(job.strategy).toBeUndefined();
     expect(job['runs-on']).toBe('ubuntu-24.04');
     expect(s.yaml.jobs.merge).toBeUndefined();
+    // THEN QEMU is set up (arm64 builds or runtime stage, and the arm64 E2E container), then amd64 and arm64 are each built, loaded and tested
     const ids = job.steps.map((x: any) => x.id);
-    expect(ids).toEqual(['checkout', 'image', 'qemu', 'buildx', 'meta', 'build', 'e2e_1', 'login', 'push']);
+    expect(ids).toEqual(['checkout', 'image', 'qemu', 'buildx', 'meta',
+      'build_linux_amd64', 'e2e_linux_amd64_1', 'build_linux_arm64', 'e2e_linux_arm64_1', 'login', 'push']);
     expect(job.steps[ids.indexOf('qemu')].with).toEqual({ platforms: 'arm64' });
-    // a multi-platform image cannot be loaded (buildx #59): the load build is the runner's platform only
-    expect(job.steps[ids.indexOf('build')].with.platforms).toBe('linux/amd64');
+    // a multi-platform image cannot be loaded (buildx #59): one load build per platform, each with its own tag and cache scope
+    for (const [slug, platform] of [['linux_amd64', 'linux/amd64'], ['linux_arm64', 'linux/arm64']]) {
+      const build = job.steps[ids.indexOf(`build_${slug}`)];
+      const dashed = slug.replace('_', '-');
+      expect(build.name).toBe(`Build and load ${platform} for testing`);
+      expect(build.with).toMatchObject({
+        'platforms': platform, 'load': true, 'push': false, 'tags': `hello-svc:local-${dashed}`,
+        'cache-from': `type=gha,scope=hello-svc-${dashed}\n`, 'cache-to': `type=gha,mode=max,scope=hello-svc-${dashed},ignore-error=true`,
+      });
+      const e2e = job.steps[ids.indexOf(`e2e_${slug}_1`)];
+      expect(e2e).toMatchObject({ name: `${s.plan.pipeline.e2eSteps[0].name} (${platform})`, env: { IMAGE: `hello-svc:local-${dashed}` }, run: s.plan.pipeline.e2eSteps[0].run });
+    }
+    // AND the push reuses both platforms' caches (the load builds exported them)
     const push = job.steps[ids.indexOf('push')];
     expect(push.with.platforms).toBe('linux/amd64,linux/arm64');
-    expect(push.with['cache-from']).toBe('type=gha,scope=hello-svc-linux-amd64\ntype=gha,scope=hello-svc-linux-amd64_linux-arm64\n');
-    expect(push.with['cache-to']).toBe('type=gha,mode=max,scope=hello-svc-linux-amd64_linux-arm64,ignore-error=true');
+    expect(push.with['cache-from']).toBe('type=gha,scope=hello-svc-linux-amd64\ntype=gha,scope=hello-svc-linux-arm64\n');
+    expect(push.with['cache-to']).toBeUndefined();
     expect(await lintWorkflow(s.text, s.fileName)).toEqual([]);
+  });
+
+  test('QEMU with a REGISTRY cache: every load build reads the one multi-platform cache ref the push writes', () => {
+    const s = synthWorkflow({ platforms: BOTH, multiArchStrategy: MultiArchStrategy.QEMU, cacheBackend: CacheBackend.REGISTRY, imageName: 'ghcr.io/acme/api' });
+    const image = steps(s.yaml, 'image');
+    const ref = 'ghcr.io/acme/api:buildcache-linux-amd64_linux-arm64';
+    for (const id of ['build_linux_amd64', 'build_linux_arm64']) {
+      const build = image.find((x: any) => x.id === id);
+      expect(build.with['cache-from']).toBe(`type=registry,ref=${ref}\n`);
+      expect(build.with['cache-to']).toBeUndefined();
+    }
+    const push = image.find((x: any) => x.id === 'push');
+    expect(push.with['cache-from']).toBe(`type=registry,ref=${ref}\n`);
+    expect(push.with['cache-to']).toBe(`type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`);
+  });
+
+  test('E2E step ids stay unique per platform with several E2E steps', () => {
+    const s = synthWorkflow({ platforms: BOTH, multiArchStrategy: MultiArchStrategy.QEMU, e2e: { commands: ['docker image inspect "$IMAGE" >/dev/null'] } });
+    const ids = steps(s.yaml, 'image').map((x: any) => x.id);
+    expect(ids.filter((id: string) => id.startsWith('e2e_'))).toEqual(['e2e_linux_amd64_1', 'e2e_linux_amd64_2', 'e2e_linux_arm64_1', 'e2e_linux_arm64_2']);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   test('CROSS_COMPILE makes the Dockerfile cross-compile', () => {
@@ -283,6 +318,15 @@ describe('cache backends', () => {
     const matrixDance = steps(synthWorkflow({ dependencyCaching: DependencyCaching.CACHE_MOUNTS, persistCacheMounts: true, platforms: BOTH }).yaml, 'image')
       .find((x: any) => x.id === 'cache_dance');
     expect(JSON.parse(matrixDance.with['cache-map'])['hello-target-gnu-release'].id).toBe('hello-target-${{ matrix.platform }}-gnu-release');
+    // one job building both platforms: a folder per platform for the per-platform mounts
+    const qemuDance = steps(synthWorkflow({ dependencyCaching: DependencyCaching.CACHE_MOUNTS, persistCacheMounts: true, platforms: BOTH, multiArchStrategy: MultiArchStrategy.QEMU }).yaml, 'image')
+      .find((x: any) => x.id === 'cache_dance');
+    expect(JSON.parse(qemuDance.with['cache-map'])).toEqual({
+      'hello-target-gnu-release-linux-amd64': { target: '/build/target', id: 'hello-target-linux/amd64-gnu-release' },
+      'hello-target-gnu-release-linux-arm64': { target: '/build/target', id: 'hello-target-linux/arm64-gnu-release' },
+      'cargo-registry': { target: '/usr/local/cargo/registry', id: 'cargo-registry' },
+      'cargo-git-db': { target: '/usr/local/cargo/git/db', id: 'cargo-git-db' },
+    });
     expect(dance.with.builder).toBe('${{ steps.buildx.outputs.name }}');
     expect(await lintWorkflow(s.text, s.fileName)).toEqual([]);
   });
@@ -426,5 +470,64 @@ describe('login placement', () => {
     const ids = image.map((x: any) => x.id);
     expect(ids).toEqual(['checkout', 'image', 'buildx', 'meta', 'login', 'build', 'e2e_1', 'push']);
     expect(image[ids.indexOf('login')].if).toBe(NOT_PR);
+  });
+});
+
+describe('every pushed platform is built, loaded and E2E-tested before any push, on pull requests too', () => {
+  /** The image job's steps as each runner runs them: one list per matrix entry, matrix expressions resolved. */
+  function runs(job: any): any[][] {
+    const include: Array<{ [k: string]: string }> = job.strategy?.matrix?.include ?? [{}];
+    return include.map(entry => JSON.parse(JSON.stringify(job.steps).replace(/\$\{\{ matrix\.(\w+) \}\}/g, (_m, k) => entry[k])));
+  }
+  /** Platforms the workflow pushes: the push steps' `platforms`, over every matrix entry. */
+  function pushedPlatforms(job: any): string[] {
+    return runs(job).flatMap(st => st.filter((x: any) => x.id === 'push').flatMap((x: any) => String(x.with.platforms).split(',')));
+  }
+
+  const cases: Array<[string, { [k: string]: unknown }]> = [
+    ['single platform', {}],
+    ['arm64 only', { platforms: ['linux/arm64'] }],
+    ['NATIVE_RUNNERS', { platforms: BOTH, multiArchStrategy: MultiArchStrategy.NATIVE_RUNNERS }],
+    ['QEMU', { platforms: BOTH, multiArchStrategy: MultiArchStrategy.QEMU }],
+    ['CROSS_COMPILE', { platforms: BOTH, multiArchStrategy: MultiArchStrategy.CROSS_COMPILE }],
+    ['QEMU, arm64 listed first, REGISTRY cache, two E2E steps', { platforms: ['linux/arm64', 'linux/amd64'], multiArchStrategy: MultiArchStrategy.QEMU, cacheBackend: CacheBackend.REGISTRY, e2e: { commands: ['true'] } }],
+  ];
+
+  test.each(cases)('%s', async (_name, options) => {
+    // GIVEN the generated workflow
+    const s = synthWorkflow(options);
+    const job = s.yaml.jobs.image;
+    const pushed = pushedPlatforms(job);
+    expect(pushed.length).toBeGreaterThan(0);
+    expect(new Set(pushed)).toEqual(new Set(s.plan.pipeline.platforms.map(x => x.platform)));
+    // a job-level condition would skip everything on pull requests
+    expect(job.if).toBeUndefined();
+    for (const st of runs(job)) {
+      const ids = st.map((x: any) => x.id);
+      const firstPush = ids.indexOf('push');
+      const e2eIds = ids.filter((id: string) => id.startsWith('e2e'));
+      for (const platform of st.filter((x: any) => x.id === 'push').flatMap((x: any) => String(x.with.platforms).split(','))) {
+        // THEN each pushed platform has a single-platform load build before the push, not skipped on pull requests
+        const build = st.find((x: any) => x.with?.load === true && x.with?.platforms === platform);
+        expect(build).toBeDefined();
+        expect(build.if).toBeUndefined();
+        expect(ids.indexOf(build.id)).toBeLessThan(firstPush);
+        // AND every E2E step runs against that build's image, after it, before the push, not skipped on pull requests
+        const tests = st.filter((x: any) => x.id.startsWith('e2e') && x.env?.IMAGE === build.with.tags);
+        expect(tests.map((x: any) => x.run)).toEqual(s.plan.pipeline.e2eSteps.map(x => x.run));
+        for (const t of tests) {
+          expect(t.if).toBeUndefined();
+          expect(ids.indexOf(t.id)).toBeGreaterThan(ids.indexOf(build.id));
+          expect(ids.indexOf(t.id)).toBeLessThan(firstPush);
+        }
+      }
+      // AND login/push are skipped on pull requests; with a GHA cache the login comes after every E2E step
+      for (const x of st.filter((y: any) => ['login', 'push'].includes(y.id))) expect(x.if).toBe(NOT_PR);
+      if (options.cacheBackend !== CacheBackend.REGISTRY) {
+        expect(ids.indexOf('login')).toBeGreaterThan(Math.max(...e2eIds.map((id: string) => ids.indexOf(id))));
+      }
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+    expect(await lintWorkflow(s.text, s.fileName)).toEqual([]);
   });
 });

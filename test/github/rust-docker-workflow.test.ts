@@ -17,10 +17,13 @@ describe.each(['single-crate', 'docker-app', 'docker-workspace'])('RustDockerPro
     const text: string = out['.github/workflows/docker.yml'];
     // THEN the workflow has no findings
     expect(await lintWorkflow(text, 'docker.yml')).toEqual([]);
-    // AND the local task runs the same E2E scripts
-    const e2eRuns = YAML.parse(text).jobs.image.steps.filter((s: any) => s.id.startsWith('e2e_')).map((s: any) => s.run);
+    // AND the local task runs the same E2E scripts as CI runs against each platform's image
+    const e2e = YAML.parse(text).jobs.image.steps.filter((s: any) => s.id.startsWith('e2e_'));
+    const images: string[] = [...new Set<string>(e2e.map((s: any) => s.env.IMAGE))];
     const taskRuns = out['.projen/tasks.json'].tasks['docker:e2e'].steps.filter((s: any) => s.exec).map((s: any) => s.exec);
-    expect(taskRuns).toEqual(e2eRuns);
-    expect(e2eRuns.length).toBeGreaterThan(0);
+    for (const image of images) expect(taskRuns).toEqual(e2e.filter((s: any) => s.env.IMAGE === image).map((s: any) => s.run));
+    expect(e2e.length).toBeGreaterThan(0);
+    // one image under test per job, one per platform when a job builds several
+    expect(images).toHaveLength((options as { multiArchStrategy?: MultiArchStrategy }).multiArchStrategy === MultiArchStrategy.CROSS_COMPILE ? 2 : 1);
   });
 });

@@ -87,8 +87,16 @@ describe('every accepted option combination', () => {
       }
       const image = jobs.image.steps.map((x: any) => x.id);
       const e2e = image.filter((id: string) => id.startsWith('e2e_'));
-      const order = [image.indexOf('build'), ...e2e.map((id: string) => image.indexOf(id)), ...(image.includes('push') ? [image.indexOf('push')] : [])];
-      if (order.some((v: number, i: number) => v < 0 || (i > 0 && v <= order[i - 1]))) failures.push(`${combo.name}: order is not build → E2E → push: ${image.join(',')}`);
+      // every platform: its load build → its E2E steps (against the loaded tag) → push; none skipped on pull requests
+      const loads = jobs.image.steps.filter((x: any) => x.with?.load === true);
+      const platforms = combo.options.multiArchStrategy === MultiArchStrategy.NATIVE_RUNNERS ? ['${{ matrix.platform }}'] : combo.options.platforms!;
+      if (loads.map((x: any) => x.with.platforms).join(',') !== platforms.join(',')) failures.push(`${combo.name}: load builds ${loads.map((x: any) => x.with.platforms)} are not one per platform`);
+      for (const load of loads) {
+        const tests = jobs.image.steps.filter((x: any) => x.id.startsWith('e2e_') && x.env?.IMAGE === load.with.tags).map((x: any) => image.indexOf(x.id));
+        const order = [image.indexOf(load.id), ...tests, ...(image.includes('push') ? [image.indexOf('push')] : [])];
+        if (tests.length === 0 || order.some((v: number, i: number) => i > 0 && v <= order[i - 1])) failures.push(`${combo.name}: order is not build → E2E → push for ${load.with.platforms}: ${image.join(',')}`);
+        if ([load, ...jobs.image.steps.filter((x: any) => x.env?.IMAGE === load.with.tags)].some((x: any) => x.if !== undefined) || jobs.image.if !== undefined) failures.push(`${combo.name}: the test of ${load.with.platforms} is skipped on some events`);
+      }
       if (image.includes('push') && !(image.indexOf('login') >= 0 && image.indexOf('login') < image.indexOf('push'))) failures.push(`${combo.name}: no login before push`);
       // login after the E2E steps (commands under test run without registry credentials), except for a registry cache
       const loginAfterE2e = image.indexOf('login') > Math.max(...e2e.map((id: string) => image.indexOf(id)));
