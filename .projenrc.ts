@@ -60,6 +60,17 @@ const labSetup = project.addTask('lab:setup', {
 });
 project.testTask.prependSpawn(labSetup);
 
+// What CI on a new machine has no time for: the arm64 lab (~6 min of set-up, emulated builds of
+// 3-4 min each) and its cross-compiled and QEMU images, plus the real-runner matrix again.
+project.addTask('test:lab', {
+  description: 'Real arm64 builds in the lab (cross-compiled and QEMU, run under emulation) and the real-runner matrix (long; root)',
+  env: { LAB_ARM64: '1', ARM64_RUST: '1', REQUIRE_DOCKER: '1' },
+  steps: [
+    { spawn: labSetup.name },
+    { exec: 'jest --coverage=false --ci test/docker-e2e/cross-arm64.test.ts test/docker-e2e/runner-matrix.test.ts' },
+  ],
+});
+
 // The main job: synthesize the bundled example service with this checkout's library.
 project.addTask('example', {
   description: 'Synthesize examples/hello-service from its .projenrc.ts and print where its files are',

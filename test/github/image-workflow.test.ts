@@ -243,8 +243,12 @@ describe('multi-arch', () => {
       const dashed = slug.replace('_', '-');
       expect(build.name).toBe(`Build and load ${platform} for testing`);
       expect(build.with).toMatchObject({
-        'platforms': platform, 'load': true, 'push': false, 'tags': `hello-svc:local-${dashed}`,
-        'cache-from': `type=gha,scope=hello-svc-${dashed}\n`, 'cache-to': `type=gha,mode=max,scope=hello-svc-${dashed},ignore-error=true`,
+        'platforms': platform,
+        'load': true,
+        'push': false,
+        'tags': `hello-svc:local-${dashed}`,
+        'cache-from': `type=gha,scope=hello-svc-${dashed}\n`,
+        'cache-to': `type=gha,mode=max,scope=hello-svc-${dashed},ignore-error=true`,
       });
       const e2e = job.steps[ids.indexOf(`e2e_${slug}_1`)];
       expect(e2e).toMatchObject({ name: `${s.plan.pipeline.e2eSteps[0].name} (${platform})`, env: { IMAGE: `hello-svc:local-${dashed}` }, run: s.plan.pipeline.e2eSteps[0].run });
