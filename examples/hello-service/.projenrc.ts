@@ -7,7 +7,6 @@ const project = new RustDockerProject({
   imageName: 'ghcr.io/acme/hello-service',
   ports: [8080],
   e2e: {
-    smokeArgs: ['--version'],
     httpProbe: { port: 8080, path: '/health' },
   },
 });
