@@ -210,7 +210,7 @@ beforeAll(() => {
     const tag = newTag('qemu-arm64-app');
 
     // WHEN it is built for linux/arm64: cargo-chef, cargo and rustc run as aarch64 programs
-    const build = await buildImage({ context: ctx, dockerfile, tag, platform: 'linux/arm64', timeoutSeconds: 3600 });
+    const build = await buildImage({ context: ctx, dockerfile, tag, platform: 'linux/arm64', timeoutSeconds: 3600, noCache: true });
     times.push(`QEMU build docker-app for linux/arm64 (rustc under emulation, cold): ${build.seconds} s`);
     expectBuilt(build);
     expect(build.log).toMatch(/Compiling serde_json v/);

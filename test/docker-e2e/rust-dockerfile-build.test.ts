@@ -46,6 +46,12 @@ function setVersion(ctx: string, f: Fixture, version: string): void {
   }
 }
 
+/**
+ * A suffix unique to this run: the lab builder keeps its cache across runs (content-addressed), so a
+ * marker an earlier run built would be CACHED and compile nothing; source changes must be new to it.
+ */
+const RUN = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+
 /** Rewrites the fixture's marker line (`let marker = "vN";`). */
 function setMarker(ctx: string, f: Fixture, marker: string): void {
   replaceInFile(path.join(ctx, f.main), /let marker = "[^"]*"/, `let marker = "${marker}"`);
@@ -127,7 +133,7 @@ describeDocker('RustDockerfile real builds', () => {
 
       // WHEN one source line changes
       await withOneRetry('source change', async (n) => {
-        setMarker(ctx, f, `v2.${n}`);
+        setMarker(ctx, f, `v2.${n}.${RUN}`);
         const edit = await buildImage({ context: ctx, dockerfile, tag });
         expectBuilt(edit);
         // THEN the dependency layer is reused and only workspace crates are compiled
@@ -174,7 +180,7 @@ describeDocker('RustDockerfile real builds', () => {
 
       // WHEN a source line changes THEN the target/ cache mount keeps the dependencies compiled
       await withOneRetry('source change', async (n) => {
-        setMarker(ctx, f, `v2.${n}`);
+        setMarker(ctx, f, `v2.${n}.${RUN}`);
         const edit = await buildImage({ context: ctx, dockerfile, tag });
         expectBuilt(edit);
         const recompiled = compiledCrates(edit.log);
@@ -216,8 +222,9 @@ describeDocker('RustDockerfile real builds', () => {
     });
     expect(dockerfile).toContain('--mount=type=secret,id=cargo_token,required=true');
     const tag = newTag('secret-docker-app');
-    // WHEN built without the secret THEN BuildKit refuses (the mount is on the RUN and required)
-    const without = await buildImage({ context: ctx, dockerfile, tag });
+    // WHEN built without the secret THEN BuildKit refuses (the mount is on the RUN and required;
+    // --no-cache: a secret is not part of the cache key, so an earlier run's cached step would pass)
+    const without = await buildImage({ context: ctx, dockerfile, tag, noCache: true });
     expect(without.ok).toBe(false);
     expect(without.log).toMatch(/secret cargo_token:? not found/); // BuildKit ≥ 0.13 adds the colon
     // WHEN built with it THEN the build succeeds and the value appears nowhere in the image
