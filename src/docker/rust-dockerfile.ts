@@ -416,7 +416,7 @@ function glibcGuardScript(p: ImagePlan): string[] {
     + "d && / Name: / { for (i = 1; i <= NF; i++) if ($i == \"Name:\") print $(i + 1) }'";
   const neededLibs = String.raw`sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1@/p'`;
   const platform = p.crossCompile ? ' ($TARGETPLATFORM)' : '';
-  const fix = p.runtime === RuntimeBase.CUSTOM || p.runtimeImage.includes('@')
+  const fix = p.runtime === RuntimeBase.CUSTOM
     ? 'use a runtime image of the same Debian release as the builder (option "debianRelease"), or add the library to "runtimePackages"'
     : `build and run on one Debian release (option "debianRelease", now ${p.debianRelease}) without hand-picked images of another release, and add missing libraries to "runtimePackages"`;
   return [
