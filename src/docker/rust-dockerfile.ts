@@ -388,6 +388,8 @@ function runtimeStages(file: Dockerfile, p: ImagePlan): { runtime: DockerStage; 
   prepareRuntime(runtimeBase, p);
   const glibcGuard = file.addStage({ from: 'builder', name: GLIBC_GUARD_STAGE });
   glibcGuard.comment('fail the build, not the container start, when a binary needs a glibc version or a library the runtime image lacks');
+  // cross builds name the target platform in the guard's messages
+  if (p.crossCompile) glibcGuard.arg('TARGETPLATFORM');
   // one shell script over continued lines (a loop cannot be split into "&&" commands)
   const script = [`--mount=type=bind,from=${RUNTIME_BASE_STAGE},target=${GUARD_RUNTIME_ROOT}`, ...glibcGuardScript(p)];
   glibcGuard.addInstruction('RUN', script.join(` \\\n${' '.repeat(4)}`));

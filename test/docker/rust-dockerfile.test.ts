@@ -297,6 +297,15 @@ describe('glibc guard', () => {
     expect(lintDockerfile(text)).toEqual([]);
   });
 
+  test('cross builds declare TARGETPLATFORM in the guard stage, so its messages name the platform', () => {
+    const { text } = synth('single-crate', { crossCompile: true });
+    const guard = stage(text, 'glibc-guard');
+    expect(guard[1]).toBe('ARG TARGETPLATFORM');
+    expect(guard[2]).toContain('which the runtime image ($TARGETPLATFORM) does not have');
+    expect(stage(synth('single-crate').text, 'glibc-guard').join('\n')).not.toContain('TARGETPLATFORM');
+    expect(lintDockerfile(text)).toEqual([]);
+  });
+
   test('glibcGuard false and SCRATCH: one runtime stage, binaries from the builder', () => {
     for (const options of [{ glibcGuard: false }, { runtime: RuntimeBase.SCRATCH }]) {
       const { text, df } = synth('single-crate', options);
