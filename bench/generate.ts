@@ -17,7 +17,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DependencyCaching, RuntimeBase } from '../src/docker/rust-dockerfile-options';
+import { DependencyCaching, RuntimeBase } from '../src/settings';
 import { RustDockerProject, RustDockerProjectOptions } from '../src/project/rust-docker-project';
 
 process.env.PROJEN_DISABLE_POST = 'true';

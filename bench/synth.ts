@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CargoWorkspace } from '../src/cargo/cargo-workspace';
-import { RuntimeBase } from '../src/docker/rust-dockerfile-options';
+import { RuntimeBase } from '../src/settings';
 import { RustDockerProject } from '../src/project/rust-docker-project';
 
 process.env.PROJEN_DISABLE_POST = 'true';

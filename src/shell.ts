@@ -4,3 +4,8 @@ export function shellQuote(word: string): string {
   // each ' becomes '\'' (close the quote, an escaped quote, reopen)
   return `'${word.replace(/'/g, '\'\\\'\'')}'`;
 }
+
+/** Shell words for paths: each quoted when needed, joined by spaces. */
+export function shellWords(words: string[]): string {
+  return words.map(shellQuote).join(' ');
+}

@@ -1,8 +1,8 @@
 import * as path from 'path';
+import type { CargoBinaryTarget, CargoPackageFacts, CargoTargetFile } from './cargo-facts';
 import { CargoInferenceError } from './cargo-inference-error';
-import type { CargoBinaryTarget, CargoPackageFacts, CargoTargetFile } from './cargo-workspace';
 import { isDir, isFile, listDir, relativePosix } from './fs-util';
-import { TomlFields, TomlTable, isTable, showValue } from './toml-file';
+import { TomlFields, TomlTable, isTable, showTomlValue } from './toml-file';
 
 /**
  * Inputs to {@link readPackage} (internal).
@@ -188,7 +188,7 @@ function inheritable(fields: TomlFields, pkg: TomlTable, key: string, workspace:
       throw new CargoInferenceError(`"package.${key}" in ${fields.file} inherits from the workspace, but the root Cargo.toml has no "workspace.package.${key}". Add ${key} to [workspace.package] in the root Cargo.toml or set it in ${fields.file}.`);
     }
     if (typeof inherited !== 'string') {
-      throw new CargoInferenceError(`invalid "workspace.package.${key}" in Cargo.toml: expected a string, got ${showValue(inherited)}. Fix it in the root Cargo.toml.`);
+      throw new CargoInferenceError(`invalid "workspace.package.${key}" in Cargo.toml: expected a string, got ${showTomlValue(inherited)}. Fix it in the root Cargo.toml.`);
     }
     return inherited;
   }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as TOML from '@iarna/toml';
 import { CargoInferenceError } from './cargo-inference-error';
 import { toToml10 } from './toml-compat';
+import { showValue } from '../errors';
 
 /**
  * A parsed TOML table (internal helper type, not part of the jsii API).
@@ -16,14 +17,8 @@ export function isTable(value: unknown): value is TomlTable {
 }
 
 /** Short, single-line rendering of a TOML value for error messages. */
-export function showValue(value: unknown): string {
-  let text: string;
-  try {
-    text = value instanceof Date ? value.toISOString() : JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+export function showTomlValue(value: unknown): string {
+  return showValue(value, 60);
 }
 
 /**
@@ -89,7 +84,7 @@ export class TomlFields {
   /** Error for a value of the wrong type. */
   public invalid(key: string, value: unknown, expected: string): CargoInferenceError {
     return new CargoInferenceError(
-      `invalid "${key}" in ${this.file}: expected ${expected}, got ${showValue(value)}. Fix "${key}" in ${this.file}.`,
+      `invalid "${key}" in ${this.file}: expected ${expected}, got ${showTomlValue(value)}. Fix "${key}" in ${this.file}.`,
     );
   }
 

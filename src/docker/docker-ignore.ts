@@ -1,9 +1,10 @@
 import { IConstruct } from 'constructs';
 import { FileBase, FileBaseOptions, IResolver } from 'projen';
 import { RustDockerError, showValue } from '../errors';
+import { checkOneLine } from '../validators';
 
 /** Options for `DockerIgnore`. */
-export interface DockerIgnoreFileOptions extends FileBaseOptions {
+export interface DockerIgnoreOptions extends FileBaseOptions {
   /**
    * Initial patterns, in order (a `!` prefix re-includes, e.g. `["*", "!src"]`).
    * @default - none
@@ -22,11 +23,13 @@ export interface DockerIgnoreFileOptions extends FileBaseOptions {
  * For an allow-list (`*` then `!path` entries) prefer explicit paths: with Docker 20.10 a `!`
  * pattern whose directory part has a wildcard (a star for the crate directory, or a double-star
  * prefix) re-includes nothing below a directory that `*` excluded.
+ *
+ * A bad pattern throws at once, its error naming the file as its `location` (`.dockerignore ".dockerignore"`).
  */
 export class DockerIgnore extends FileBase {
   private readonly _patterns: string[] = [];
 
-  public constructor(scope: IConstruct, filePath: string = '.dockerignore', options: DockerIgnoreFileOptions = {}) {
+  public constructor(scope: IConstruct, filePath: string = '.dockerignore', options: DockerIgnoreOptions = {}) {
     super(scope, filePath, { editGitignore: true, ...options });
     this.addPatterns(...(options.patterns ?? []));
   }
@@ -40,26 +43,30 @@ export class DockerIgnore extends FileBase {
    * Appends patterns (a `!` prefix re-includes). A pattern already present keeps its position.
    */
   public addPatterns(...patterns: string[]): DockerIgnore {
-    for (const pattern of patterns) {
-      const negated = typeof pattern === 'string' && pattern.startsWith('!');
-      checkPath(negated ? pattern.slice(1) : pattern, pattern);
-      if (!this._patterns.includes(pattern)) {
-        this._patterns.push(pattern);
+    return this.located(() => {
+      for (const pattern of patterns) {
+        const negated = typeof pattern === 'string' && pattern.startsWith('!');
+        checkPath(negated ? pattern.slice(1) : pattern, pattern);
+        if (!this._patterns.includes(pattern)) {
+          this._patterns.push(pattern);
+        }
       }
-    }
-    return this;
+      return this;
+    });
   }
 
   /** Re-includes paths (renders `!path`), e.g. after a `*` pattern for an allow-list. */
   public allow(...paths: string[]): DockerIgnore {
-    for (const p of paths) {
-      if (typeof p === 'string' && p.startsWith('!')) {
-        throw RustDockerError.forOption('DockerIgnore.allow', `${showValue(p)} already starts with "!"`,
-          'Pass the path without "!" (allow() adds it)');
+    return this.located(() => {
+      for (const p of paths) {
+        if (typeof p === 'string' && p.startsWith('!')) {
+          throw RustDockerError.forOption('DockerIgnore.allow', `${showValue(p)} already starts with "!"`,
+            'Pass the path without "!" (allow() adds it)');
+        }
+        checkPath(p, p);
       }
-      checkPath(p, p);
-    }
-    return this.addPatterns(...paths.map((p) => `!${p}`));
+      return this.addPatterns(...paths.map((p) => `!${p}`));
+    });
   }
 
   /** Removes patterns (exact strings, `!` included for re-includes). */
@@ -75,6 +82,16 @@ export class DockerIgnore extends FileBase {
     const lines = [...(this.marker ? [`# ${this.marker}`] : []), ...this._patterns];
     return `${lines.join('\n')}\n`;
   }
+
+  /** Runs `change`, rethrowing its RustDockerError with this file as the location (the one place errors get it). */
+  private located<T>(change: () => T): T {
+    try {
+      return change();
+    } catch (e) {
+      if (e instanceof RustDockerError) throw e.with({ location: `.dockerignore ${showValue(this.path)}` });
+      throw e;
+    }
+  }
 }
 
 /** A pattern Docker would read back unchanged: one line, no surrounding whitespace, not a comment. */
@@ -83,10 +100,7 @@ function checkPath(body: string, pattern: string): void {
   if (typeof body !== 'string') {
     throw RustDockerError.forOption(option, `expected a string, got ${showValue(pattern)}`, 'Pass a string');
   }
-  if (/[\r\n\0]/.test(body)) {
-    throw RustDockerError.forOption(option, `${showValue(pattern)} contains a line break, which would add another pattern`,
-      'Pass each pattern separately');
-  }
+  checkOneLine(option, pattern, 'it would add another pattern (pass each pattern separately)');
   if (body.trim() === '') {
     throw RustDockerError.forOption(option, `${showValue(pattern)} is empty`, 'Remove it');
   }

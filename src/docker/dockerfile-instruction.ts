@@ -3,7 +3,7 @@
  * Not exported from the package (jsii exports only the types in dockerfile-stage.ts / dockerfile.ts).
  */
 import { RustDockerError, showValue } from '../errors';
-import type { DockerInstruction } from './dockerfile-stage';
+import { checkOneLine, LINE_BREAK } from '../validators';
 
 /** Indentation of continuation lines. */
 export const CONTINUATION_INDENT = '    ';
@@ -14,8 +14,8 @@ const KNOWN_KEYWORDS = new Set([
   'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
 ]);
 
-/** Renders one instruction as text (no trailing newline). */
-export function renderInstruction(instruction: DockerInstruction): string {
+/** Renders one instruction (a `DockerInstruction`) as text (no trailing newline). */
+export function renderInstruction(instruction: { readonly keyword: string; readonly args: string }): string {
   if (instruction.keyword === '') {
     return instruction.args;
   }
@@ -25,48 +25,44 @@ export function renderInstruction(instruction: DockerInstruction): string {
   return `${instruction.keyword} ${instruction.args}`;
 }
 
-/** Rejects a value that would end the instruction early (newline, carriage return, NUL). */
-export function assertSingleLine(option: string, value: string): void {
+/** Why a value of an instruction must be one line (the fix of `checkOneLine`'s error). */
+const ONE_INSTRUCTION = 'it would end the Dockerfile instruction early (split it into several values or instructions)';
+
+/** A string of one line (`checkOneLine`): a line break, NUL or Unicode line separator would end the instruction early. */
+export function checkLine(option: string, value: unknown): asserts value is string {
   if (typeof value !== 'string') {
     throw RustDockerError.forOption(option, `expected a string, got ${showValue(value)}`, 'Pass a string');
   }
-  if (/[\r\n\0]/.test(value)) {
-    throw RustDockerError.forOption(option,
-      `${showValue(value)} contains a line break (or NUL), which would end the Dockerfile instruction early`,
-      'Remove the line break (split it into several values or instructions)');
-  }
+  checkOneLine(option, value, ONE_INSTRUCTION);
+}
+
+/** Whether `value` is a token: a non-empty string of one line without whitespace (image names, flags, user names…). */
+export function isToken(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && !/\s/.test(value) && !LINE_BREAK.test(value);
+}
+
+/**
+ * The location of a stage in errors: `Dockerfile stage "builder"`, else `Dockerfile stage 2` by its
+ * index (from 0, as `COPY --from=2` counts) when known, else `Dockerfile stage FROM <image>`.
+ */
+export function stageLocation(name: unknown, from: unknown, index?: number): string {
+  if (name !== undefined) return `Dockerfile stage ${showValue(name)}`;
+  if (index !== undefined) return `Dockerfile stage ${index}`;
+  return `Dockerfile stage FROM ${isToken(from) ? from : showValue(from)}`;
 }
 
 /** Rejects an empty value or one with whitespace (image names, flags, user names…). */
 export function assertToken(option: string, value: string): void {
-  assertSingleLine(option, value);
-  if (value.length === 0 || /\s/.test(value)) {
+  checkLine(option, value);
+  if (!isToken(value)) {
     throw RustDockerError.forOption(option, `${showValue(value)} must be non-empty and contain no whitespace`,
       'Remove the whitespace');
   }
 }
 
-/** ARG / ENV names: `[A-Za-z_][A-Za-z0-9_]*`. */
-export function assertVariableName(option: string, name: string): void {
-  assertSingleLine(option, name);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw RustDockerError.forOption(option, `${showValue(name)} is not a valid variable name`,
-      'Use letters, digits and underscores, not starting with a digit (e.g. "RUST_LOG")');
-  }
-}
-
-/** LABEL keys: reverse-DNS style (`org.opencontainers.image.source`). */
-export function assertLabelKey(option: string, key: string): void {
-  assertSingleLine(option, key);
-  if (!/^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/.test(key)) {
-    throw RustDockerError.forOption(option, `${showValue(key)} is not a valid label key`,
-      'Use letters, digits, ".", "-", "_" and "/", starting and ending with a letter or digit (e.g. "org.opencontainers.image.source")');
-  }
-}
-
 /** Stage names: lower-case `[a-z][a-z0-9_.-]*`. */
 export function assertStageName(option: string, name: string): void {
-  assertSingleLine(option, name);
+  checkLine(option, name);
   if (!/^[a-z][a-z0-9_.-]*$/.test(name)) {
     throw RustDockerError.forOption(option, `${showValue(name)} is not a valid stage name`,
       'Use lower-case letters, digits, "_", "." and "-", starting with a letter (e.g. "builder")');
@@ -75,7 +71,7 @@ export function assertStageName(option: string, name: string): void {
 
 /** Instruction keyword for the escape hatches: a known Dockerfile instruction (not FROM). */
 export function normalizeKeyword(option: string, keyword: string): string {
-  assertSingleLine(option, keyword);
+  checkLine(option, keyword);
   const upper = keyword.toUpperCase();
   if (!KNOWN_KEYWORDS.has(upper)) {
     throw RustDockerError.forOption(option, `${showValue(keyword)} is not a Dockerfile instruction`,
@@ -94,10 +90,11 @@ export function assertContinuedArgs(option: string, args: string): void {
   if (typeof args !== 'string') {
     throw RustDockerError.forOption(option, `expected a string, got ${showValue(args)}`, 'Pass a string');
   }
-  if (/[\r\0]/.test(args)) {
-    throw RustDockerError.forOption(option, `${showValue(args)} contains a carriage return or NUL`, 'Remove it');
-  }
   const lines = args.split('\n');
+  for (const line of lines) {
+    // "\n" may only follow a " \" continuation (checked below); any other line break ends the instruction
+    checkOneLine(option, line, 'only "\\n" after a " \\" continuation may break the args');
+  }
   for (let i = 0; i < lines.length - 1; i++) {
     if (!/\\[ \t]*$/.test(lines[i])) {
       throw RustDockerError.forOption(option,
@@ -125,7 +122,7 @@ export function assertContinuedArgs(option: string, args: string): void {
  * `$` must be `\$`.
  */
 export function quoteValue(option: string, value: string, allowSubstitution = false): string {
-  assertSingleLine(option, value);
+  checkLine(option, value);
   const special = allowSubstitution ? /[\\"]/g : /[\\"$]/g;
   return `"${value.replace(special, (c) => `\\${c}`)}"`;
 }
@@ -156,7 +153,7 @@ export function execForm(option: string, args: string[]): string {
 export function pathList(option: string, values: string[]): string {
   let json = false;
   for (const v of values) {
-    assertSingleLine(option, v);
+    checkLine(option, v);
     if (v.trim().length === 0) {
       throw RustDockerError.forOption(option, `the path ${showValue(v)} is empty`, 'Remove the empty path');
     }

@@ -1,8 +1,9 @@
 import { RustDockerError, showValue } from '../errors';
+import { DockerHealthcheck } from '../settings';
+import { checkInteger, checkLabelKey, checkOneLine, checkPort, checkVariableName, MAX_INT32 } from '../validators';
 import {
-  assertContinuedArgs, assertLabelKey, assertSingleLine, assertStageName, assertToken,
-  assertVariableName, CONTINUATION_INDENT, execForm, normalizeKeyword,
-  pathList, quoteValue,
+  assertContinuedArgs, assertStageName, assertToken, checkLine, CONTINUATION_INDENT, execForm, normalizeKeyword,
+  pathList, quoteValue, stageLocation,
 } from './dockerfile-instruction';
 
 /**
@@ -125,32 +126,6 @@ export interface CopyOptions {
   readonly link?: boolean;
 }
 
-/** A HEALTHCHECK instruction (exec form). */
-export interface HealthcheckOptions {
-  /** The command, exec form (e.g. `["/usr/local/bin/svc", "health"]`). */
-  readonly command: string[];
-  /**
-   * Seconds between checks (`--interval`).
-   * @default - Docker's default (30)
-   */
-  readonly intervalSeconds?: number;
-  /**
-   * Seconds before a check is considered failed (`--timeout`).
-   * @default - Docker's default (30)
-   */
-  readonly timeoutSeconds?: number;
-  /**
-   * Seconds of start-up grace (`--start-period`); 0 renders no flag (Docker rejects `0s`).
-   * @default - Docker's default (0)
-   */
-  readonly startPeriodSeconds?: number;
-  /**
-   * Consecutive failures before the container is unhealthy (`--retries`).
-   * @default - Docker's default (3)
-   */
-  readonly retries?: number;
-}
-
 /** Options of an ENV / LABEL / ARG value. */
 export interface ValueOptions {
   /**
@@ -179,7 +154,10 @@ export interface DockerStageOptions {
 
 /**
  * One build stage: a FROM line and its instructions. Every method returns the stage (chainable)
- * and validates its input immediately (a bad value throws here, not at synth).
+ * and validates its input immediately (a bad value throws here, not at synth). Errors name the
+ * stage as their `location`: `Dockerfile stage "builder"`, or for an unnamed stage its index in its
+ * Dockerfile (`Dockerfile stage 2`, counted from 0 as in `COPY --from=2`) or its image
+ * (`Dockerfile stage FROM debian:bookworm-slim`) when it is in no Dockerfile.
  */
 export class DockerStage {
   /** Stage name (`AS <name>`), if any. */
@@ -189,18 +167,22 @@ export class DockerStage {
   /** `--platform` of the FROM line, if any. */
   public readonly platform?: string;
   private readonly _instructions: DockerInstruction[] = [];
+  /** Where the stage is, set by the Dockerfile that holds it (its index and path). */
+  private locate?: () => string;
 
   public constructor(options: DockerStageOptions) {
-    assertToken('DockerStageOptions.from', options.from);
-    if (options.name !== undefined) {
-      assertStageName('DockerStageOptions.name', options.name);
-    }
-    if (options.platform !== undefined) {
-      assertToken('DockerStageOptions.platform', options.platform);
-    }
     this.from = options.from;
     this.name = options.name;
     this.platform = options.platform;
+    this.located(() => {
+      assertToken('DockerStageOptions.from', options.from);
+      if (options.name !== undefined) {
+        assertStageName('DockerStageOptions.name', options.name);
+      }
+      if (options.platform !== undefined) {
+        assertToken('DockerStageOptions.platform', options.platform);
+      }
+    });
   }
 
   /** The instructions after FROM, in order (a copy: use the methods to change them). */
@@ -217,64 +199,76 @@ export class DockerStage {
 
   /** A comment line (`# text`); a multi-line text becomes several comment lines. */
   public comment(text: string): DockerStage {
-    if (typeof text !== 'string') {
-      throw RustDockerError.forOption('comment', `expected a string, got ${showValue(text)}`, 'Pass a string');
-    }
-    for (const line of text.split(/\r\n|\r|\n/)) {
-      this.push('#', line.replace(/\s+$/, ''));
-    }
-    return this;
+    return this.located(() => {
+      if (typeof text !== 'string') {
+        throw RustDockerError.forOption('comment', `expected a string, got ${showValue(text)}`, 'Pass a string');
+      }
+      for (const line of text.split(/\r\n|\r|\n/)) {
+        this.push('#', line.replace(/\s+$/, ''));
+      }
+      return this;
+    });
   }
 
   /** `ARG name[=default]` (the default is quoted; see `ValueOptions`). */
   public arg(name: string, defaultValue?: string, options?: ValueOptions): DockerStage {
-    assertVariableName('ARG name', name);
-    const value = defaultValue === undefined ? ''
-      : `=${quoteValue(`ARG ${name}`, defaultValue, options?.allowSubstitution)}`;
-    return this.push('ARG', `${name}${value}`);
+    return this.located(() => {
+      checkVariableName('ARG name', name);
+      const value = defaultValue === undefined ? ''
+        : `=${quoteValue(`ARG ${name}`, defaultValue, options?.allowSubstitution)}`;
+      return this.push('ARG', `${name}${value}`);
+    });
   }
 
   /** `ENV name="value"` (quoted; `$` escaped unless `options.allowSubstitution`). */
   public env(name: string, value: string, options?: ValueOptions): DockerStage {
-    assertVariableName('ENV name', name);
-    return this.push('ENV', `${name}=${quoteValue(`ENV ${name}`, value, options?.allowSubstitution)}`);
+    return this.located(() => {
+      checkVariableName('ENV name', name);
+      return this.push('ENV', `${name}=${quoteValue(`ENV ${name}`, value, options?.allowSubstitution)}`);
+    });
   }
 
   /** `LABEL key="value"` (quoted; `$` escaped unless `options.allowSubstitution`). */
   public label(name: string, value: string, options?: ValueOptions): DockerStage {
-    assertLabelKey('LABEL key', name);
-    return this.push('LABEL', `${name}=${quoteValue(`LABEL ${name}`, value, options?.allowSubstitution)}`);
+    return this.located(() => {
+      checkLabelKey('LABEL key', name);
+      return this.push('LABEL', `${name}=${quoteValue(`LABEL ${name}`, value, options?.allowSubstitution)}`);
+    });
   }
 
   /** `WORKDIR path`. */
   public workdir(path: string): DockerStage {
-    assertSingleLine('WORKDIR', path);
-    if (path.trim() === '') {
-      throw RustDockerError.forOption('WORKDIR', 'the path is empty', 'Pass an absolute path, e.g. "/app"');
-    }
-    return this.push('WORKDIR', path);
+    return this.located(() => {
+      checkLine('WORKDIR', path);
+      if (path.trim() === '') {
+        throw RustDockerError.forOption('WORKDIR', 'the path is empty', 'Pass an absolute path, e.g. "/app"');
+      }
+      return this.push('WORKDIR', path);
+    });
   }
 
   /** `COPY [--from=…] [--chown=…] [--link] src… dest`. */
   public copy(options: CopyOptions): DockerStage {
-    if (!Array.isArray(options.sources) || options.sources.length === 0) {
-      throw RustDockerError.forOption('CopyOptions.sources', `expected at least one source, got ${showValue(options.sources)}`,
-        'Pass the paths to copy');
-    }
-    const flags: string[] = [];
-    if (options.from !== undefined) {
-      assertToken('CopyOptions.from', options.from);
-      flags.push(`--from=${options.from}`);
-    }
-    if (options.chown !== undefined) {
-      assertToken('CopyOptions.chown', options.chown);
-      flags.push(`--chown=${options.chown}`);
-    }
-    if (options.link) {
-      flags.push('--link');
-    }
-    const paths = pathList('CopyOptions.sources/dest', [...options.sources, options.dest]);
-    return this.push('COPY', [...flags, paths].join(' '));
+    return this.located(() => {
+      if (!Array.isArray(options.sources) || options.sources.length === 0) {
+        throw RustDockerError.forOption('CopyOptions.sources', `expected at least one source, got ${showValue(options.sources)}`,
+          'Pass the paths to copy');
+      }
+      const flags: string[] = [];
+      if (options.from !== undefined) {
+        assertToken('CopyOptions.from', options.from);
+        flags.push(`--from=${options.from}`);
+      }
+      if (options.chown !== undefined) {
+        assertToken('CopyOptions.chown', options.chown);
+        flags.push(`--chown=${options.chown}`);
+      }
+      if (options.link) {
+        flags.push('--link');
+      }
+      const paths = pathList('CopyOptions.sources/dest', [...options.sources, options.dest]);
+      return this.push('COPY', [...flags, paths].join(' '));
+    });
   }
 
   /**
@@ -290,54 +284,59 @@ export class DockerStage {
 
   /** A RUN instruction with several commands and/or `--mount` flags. */
   public runWith(options: RunOptions): DockerStage {
-    const commands = options.commands;
-    if (!Array.isArray(commands) || commands.length === 0) {
-      throw RustDockerError.forOption('RunOptions.commands', `expected at least one command, got ${showValue(commands)}`,
-        'Pass the shell commands to run');
-    }
-    for (const c of commands) {
-      assertShellCommand(c);
-    }
-    const mounts = (options.mounts ?? []).map(renderMount);
-    const parts = [...mounts, commands.map((c) => c.trim()).join(` && \\\n${CONTINUATION_INDENT}`)];
-    return this.push('RUN', parts.join(` \\\n${CONTINUATION_INDENT}`));
+    return this.located(() => {
+      const commands = options.commands;
+      if (!Array.isArray(commands) || commands.length === 0) {
+        throw RustDockerError.forOption('RunOptions.commands', `expected at least one command, got ${showValue(commands)}`,
+          'Pass the shell commands to run');
+      }
+      for (const c of commands) {
+        assertShellCommand(c);
+      }
+      const mounts = (options.mounts ?? []).map(renderMount);
+      const parts = [...mounts, commands.map((c) => c.trim()).join(` && \\\n${CONTINUATION_INDENT}`)];
+      return this.push('RUN', parts.join(` \\\n${CONTINUATION_INDENT}`));
+    });
   }
 
   /** `USER user[:group]`. */
   public user(user: string): DockerStage {
-    assertToken('USER', user);
-    return this.push('USER', user);
+    return this.located(() => {
+      assertToken('USER', user);
+      return this.push('USER', user);
+    });
   }
 
   /** `EXPOSE port[/protocol]` (protocol `tcp`, `udp` or `sctp`). */
   public expose(port: number, protocol?: string): DockerStage {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw RustDockerError.forOption('EXPOSE', `port ${showValue(port)} is not an integer in 1..65535`, 'Pass a valid port number');
-    }
-    if (protocol !== undefined && !['tcp', 'udp', 'sctp'].includes(protocol)) {
-      throw RustDockerError.forOption('EXPOSE', `protocol ${showValue(protocol)} is not supported`, 'Use "tcp", "udp" or "sctp"');
-    }
-    return this.push('EXPOSE', protocol ? `${port}/${protocol}` : `${port}`);
+    return this.located(() => {
+      checkPort('EXPOSE', port);
+      if (protocol !== undefined && !['tcp', 'udp', 'sctp'].includes(protocol)) {
+        throw RustDockerError.forOption('EXPOSE', `protocol ${showValue(protocol)} is not supported`, 'Use "tcp", "udp" or "sctp"');
+      }
+      return this.push('EXPOSE', protocol ? `${port}/${protocol}` : `${port}`);
+    });
   }
 
   /** `HEALTHCHECK [--interval=…s …] CMD ["…"]` (exec form). */
-  public healthcheck(options: HealthcheckOptions): DockerStage {
-    const flags: string[] = [];
-    const seconds = (flag: string, field: string, value: number | undefined, min: number) => {
-      if (value === undefined) return;
-      if (!Number.isInteger(value) || value < min) {
-        throw RustDockerError.forOption(`HealthcheckOptions.${field}`, `${showValue(value)} is not an integer >= ${min}`,
-          `Pass a whole number of ${flag === 'retries' ? 'retries' : 'seconds'}`);
-      }
-      // Docker rejects a zero duration ("cannot be less than 1ms"): 0 means Docker's default
-      if (value === 0) return;
-      flags.push(flag === 'retries' ? `--retries=${value}` : `--${flag}=${value}s`);
-    };
-    seconds('interval', 'intervalSeconds', options.intervalSeconds, 1);
-    seconds('timeout', 'timeoutSeconds', options.timeoutSeconds, 1);
-    seconds('start-period', 'startPeriodSeconds', options.startPeriodSeconds, 0);
-    seconds('retries', 'retries', options.retries, 1);
-    return this.push('HEALTHCHECK', [...flags, 'CMD', execForm('HealthcheckOptions.command', options.command)].join(' '));
+  public healthcheck(options: DockerHealthcheck): DockerStage {
+    return this.located(() => {
+      const flags: string[] = [];
+      // the bounds documented on DockerHealthcheck (larger numbers render as "1e+300s" or overflow Docker's nanoseconds)
+      const flag = (name: string, field: string, value: number | undefined, min: number) => {
+        if (value === undefined) return;
+        const unit = name === 'retries' ? 'retries' : 'seconds';
+        checkInteger(`DockerHealthcheck.${field}`, value, min, MAX_INT32, unit);
+        // Docker rejects a zero duration ("cannot be less than 1ms"): 0 means Docker's default
+        if (value === 0) return;
+        flags.push(name === 'retries' ? `--retries=${value}` : `--${name}=${value}s`);
+      };
+      flag('interval', 'intervalSeconds', options.intervalSeconds, 1);
+      flag('timeout', 'timeoutSeconds', options.timeoutSeconds, 1);
+      flag('start-period', 'startPeriodSeconds', options.startPeriodSeconds, 0);
+      flag('retries', 'retries', options.retries, 1);
+      return this.push('HEALTHCHECK', [...flags, 'CMD', execForm('DockerHealthcheck.command', options.command)].join(' '));
+    });
   }
 
   /** `HEALTHCHECK NONE`: disable a healthcheck inherited from the base image. */
@@ -347,31 +346,35 @@ export class DockerStage {
 
   /** `ENTRYPOINT ["…"]` (exec form). */
   public entrypoint(args: string[]): DockerStage {
-    return this.push('ENTRYPOINT', execForm('ENTRYPOINT', args));
+    return this.located(() => this.push('ENTRYPOINT', execForm('ENTRYPOINT', args)));
   }
 
   /** `CMD ["…"]` (exec form). */
   public cmd(args: string[]): DockerStage {
-    return this.push('CMD', execForm('CMD', args));
+    return this.located(() => this.push('CMD', execForm('CMD', args)));
   }
 
   /** `STOPSIGNAL signal` (e.g. `SIGINT`). */
   public stopSignal(signal: string): DockerStage {
-    assertToken('STOPSIGNAL', signal);
-    return this.push('STOPSIGNAL', signal);
+    return this.located(() => {
+      assertToken('STOPSIGNAL', signal);
+      return this.push('STOPSIGNAL', signal);
+    });
   }
 
   /** `SHELL ["…"]` (exec form), e.g. `["/bin/bash", "-o", "pipefail", "-c"]`. */
   public shell(args: string[]): DockerStage {
-    return this.push('SHELL', execForm('SHELL', args));
+    return this.located(() => this.push('SHELL', execForm('SHELL', args)));
   }
 
   /** Escape hatch: a line rendered verbatim (may be several lines; your responsibility). */
   public raw(line: string): DockerStage {
-    if (typeof line !== 'string') {
-      throw RustDockerError.forOption('raw', `expected a string, got ${showValue(line)}`, 'Pass a string');
-    }
-    return this.push('', line);
+    return this.located(() => {
+      if (typeof line !== 'string') {
+        throw RustDockerError.forOption('raw', `expected a string, got ${showValue(line)}`, 'Pass a string');
+      }
+      return this.push('', line);
+    });
   }
 
   /**
@@ -386,16 +389,18 @@ export class DockerStage {
    * FROM; negative counts from the end; past the end appends).
    */
   public insertInstruction(index: number, keyword: string, args: string): DockerStage {
-    const kw = normalizeKeyword('addInstruction keyword', keyword);
-    assertContinuedArgs(`${kw} args`, args);
-    assertInstructionEnds(kw, args);
-    if (!Number.isInteger(index)) {
-      throw RustDockerError.forOption('insertInstruction index', `${showValue(index)} is not an integer`, 'Pass an integer index');
-    }
-    const len = this._instructions.length;
-    const at = index < 0 ? Math.max(0, len + index) : Math.min(index, len);
-    this._instructions.splice(at, 0, { keyword: kw, args });
-    return this;
+    return this.located(() => {
+      const kw = normalizeKeyword('addInstruction keyword', keyword);
+      assertContinuedArgs(`${kw} args`, args);
+      assertInstructionEnds(kw, args);
+      if (!Number.isInteger(index)) {
+        throw RustDockerError.forOption('insertInstruction index', `${showValue(index)} is not an integer`, 'Pass an integer index');
+      }
+      const len = this._instructions.length;
+      const at = index < 0 ? Math.max(0, len + index) : Math.min(index, len);
+      this._instructions.splice(at, 0, { keyword: kw, args });
+      return this;
+    });
   }
 
   /** Escape hatch: removes every instruction with this keyword (`#` for comments). */
@@ -427,6 +432,30 @@ export class DockerStage {
     return refs;
   }
 
+  /**
+   * Called by the Dockerfile that holds the stage (`undefined` when it lets go of it): errors then
+   * name the stage by its place in that file.
+   * @internal
+   */
+  public _placeIn(locate: (() => string) | undefined): void {
+    this.locate = locate;
+  }
+
+  /** Where the stage is, for errors: its Dockerfile's view, else its name or its image. */
+  private get location(): string {
+    return this.locate?.() ?? stageLocation(this.name, this.from);
+  }
+
+  /** Runs `build`, rethrowing its RustDockerError with the stage as the location (the one place errors get it). */
+  private located<T>(build: () => T): T {
+    try {
+      return build();
+    } catch (e) {
+      if (e instanceof RustDockerError) throw e.with({ location: this.location });
+      throw e;
+    }
+  }
+
   private push(keyword: string, args: string): DockerStage {
     if (keyword !== '' && keyword !== '#') {
       assertInstructionEnds(keyword, args);
@@ -452,11 +481,8 @@ function assertShellCommand(command: string): void {
   if (typeof command !== 'string') {
     throw RustDockerError.forOption('RunOptions.commands', `expected a string, got ${showValue(command)}`, 'Pass strings');
   }
-  if (/[\r\n\0]/.test(command)) {
-    throw RustDockerError.forOption('RunOptions.commands',
-      `${showValue(command)} contains a line break, which would end the RUN instruction (the rest would be parsed as new instructions)`,
-      'Pass each command as its own element of "commands" (they are joined with " && \\"), or use a heredoc through DockerStage.raw()');
-  }
+  checkOneLine('RunOptions.commands', command, 'it would end the RUN instruction (the rest would be parsed as new instructions); '
+    + 'pass each command as its own element of "commands" (they are joined with " && \\"), or use a heredoc through DockerStage.raw()');
   const trimmed = command.trim();
   if (trimmed === '') {
     throw RustDockerError.forOption('RunOptions.commands', 'a command is empty', 'Remove the empty command');
@@ -477,7 +503,7 @@ const MOUNT_VALUE = /^[^\s,"'=]+$/;
 
 function mountValue(field: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  assertSingleLine(`RunMount.${field}`, value);
+  checkLine(`RunMount.${field}`, value);
   if (!MOUNT_VALUE.test(value)) {
     throw RustDockerError.forOption(`RunMount.${field}`,
       `${showValue(value)} must be non-empty without whitespace, ",", "=" or quotes (it is a field of a --mount flag)`,
@@ -517,7 +543,7 @@ function renderMount(mount: RunMount): string {
     throw RustDockerError.forOption('RunMount.sharing', `${showValue(mount.sharing)} is not a sharing mode`, 'Use CacheSharing.SHARED, PRIVATE or LOCKED');
   }
   if (mount.env !== undefined) {
-    assertVariableName('RunMount.env', mount.env);
+    checkVariableName('RunMount.env', mount.env, 'NPM_TOKEN');
   }
   const fields: string[] = [`type=${type}`];
   const add = (key: string, value: string | undefined) => {

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { FileBase, FileBaseOptions, IResolver } from 'projen';
 import { RustDockerError, showValue } from '../errors';
-import { assertSingleLine, renderInstruction } from './dockerfile-instruction';
+import { checkLine, renderInstruction, stageLocation } from './dockerfile-instruction';
 import { DockerStage, DockerStageOptions } from './dockerfile-stage';
 
 export * from './dockerfile-stage';
@@ -30,6 +30,10 @@ const DIRECTIVES = ['syntax', 'check'];
  *
  * Rendered at synth: parser directives (`# syntax=…`, `# check=…`) on the first lines, then the
  * marker comment, then header comments, then the stages separated by blank lines, then raw lines.
+ *
+ * Errors name their `location`: `Dockerfile "<path>"` for the file's own (directives, stage
+ * references, insertStage), and for a stage's `Dockerfile stage "builder" of "<path>"` (an unnamed
+ * stage by its index, from 0: `Dockerfile stage 2 of "<path>"`).
  */
 export class Dockerfile extends FileBase {
   /** The default `# syntax=` parser directive: the latest stable 1.x Dockerfile frontend. */
@@ -59,18 +63,20 @@ export class Dockerfile extends FileBase {
    * Setting one again replaces it; `escape` is not supported (the model always uses `\`).
    */
   public addDirective(name: string, value: string): Dockerfile {
-    const key = typeof name === 'string' ? name.toLowerCase() : name;
-    if (!DIRECTIVES.includes(key)) {
-      throw RustDockerError.forOption('Dockerfile directive', `${showValue(name)} is not a supported parser directive`,
-        `Use one of: ${DIRECTIVES.join(', ')} (the escape directive is not supported: this model always escapes with "\\")`);
-    }
-    assertSingleLine(`Dockerfile directive ${key}`, value);
-    if (value.trim() === '' || value !== value.trim()) {
-      throw RustDockerError.forOption(`Dockerfile directive ${key}`, `${showValue(value)} is empty or has surrounding whitespace`,
-        'Pass a trimmed value (e.g. "docker/dockerfile:1")');
-    }
-    this.directives.set(key, value);
-    return this;
+    return this.located(() => {
+      const key = typeof name === 'string' ? name.toLowerCase() : name;
+      if (!DIRECTIVES.includes(key)) {
+        throw RustDockerError.forOption('Dockerfile directive', `${showValue(name)} is not a supported parser directive`,
+          `Use one of: ${DIRECTIVES.join(', ')} (the escape directive is not supported: this model always escapes with "\\")`);
+      }
+      checkLine(`Dockerfile directive ${key}`, value);
+      if (value.trim() === '' || value !== value.trim()) {
+        throw RustDockerError.forOption(`Dockerfile directive ${key}`, `${showValue(value)} is empty or has surrounding whitespace`,
+          'Pass a trimmed value (e.g. "docker/dockerfile:1")');
+      }
+      this.directives.set(key, value);
+      return this;
+    });
   }
 
   /** Removes a parser directive (e.g. `syntax`). */
@@ -81,13 +87,15 @@ export class Dockerfile extends FileBase {
 
   /** Appends comment lines after the projen marker (a line with `\n` becomes several comments). */
   public addHeaderComment(...lines: string[]): Dockerfile {
-    for (const line of lines) {
-      if (typeof line !== 'string') {
-        throw RustDockerError.forOption('Dockerfile header', `expected a string, got ${showValue(line)}`, 'Pass strings');
+    return this.located(() => {
+      for (const line of lines) {
+        if (typeof line !== 'string') {
+          throw RustDockerError.forOption('Dockerfile header', `expected a string, got ${showValue(line)}`, 'Pass strings');
+        }
+        this.header.push(...line.split(/\r\n|\r|\n/).map((l) => l.replace(/\s+$/, '')));
       }
-      this.header.push(...line.split(/\r\n|\r|\n/).map((l) => l.replace(/\s+$/, '')));
-    }
-    return this;
+      return this;
+    });
   }
 
   /** Appends a stage. */
@@ -97,16 +105,23 @@ export class Dockerfile extends FileBase {
 
   /** Inserts a stage before the stage at `index` (past the end appends). */
   public insertStage(index: number, options: DockerStageOptions): DockerStage {
-    if (!Number.isInteger(index) || index < 0) {
-      throw RustDockerError.forOption('insertStage index', `${showValue(index)} is not an integer >= 0`, 'Pass a stage index');
-    }
-    const stage = new DockerStage(options);
-    if (stage.name !== undefined && this.tryFindStage(stage.name)) {
-      throw RustDockerError.forOption('DockerStageOptions.name', `a stage named ${showValue(stage.name)} already exists`,
-        'Use a unique stage name, or get the existing one with tryFindStage()');
-    }
-    this._stages.splice(Math.min(index, this._stages.length), 0, stage);
-    return stage;
+    return this.located(() => {
+      if (!Number.isInteger(index) || index < 0) {
+        throw RustDockerError.forOption('insertStage index', `${showValue(index)} is not an integer >= 0`, 'Pass a stage index');
+      }
+      const stage = new DockerStage(options);
+      if (stage.name !== undefined && this.tryFindStage(stage.name)) {
+        throw RustDockerError.forOption('DockerStageOptions.name', `a stage named ${showValue(stage.name)} already exists`,
+          'Use a unique stage name, or get the existing one with tryFindStage()');
+      }
+      this._stages.splice(Math.min(index, this._stages.length), 0, stage);
+      // from now on the stage's errors name it by its place in this file (its index changes as stages come and go)
+      stage._placeIn(() => {
+        const at = this._stages.indexOf(stage);
+        return `${stageLocation(stage.name, stage.from, at < 0 ? undefined : at)} of ${showValue(this.path)}`;
+      });
+      return stage;
+    });
   }
 
   /** The stage with this name, if any. */
@@ -117,7 +132,7 @@ export class Dockerfile extends FileBase {
   /** Removes the stage with this name (no-op if there is none). */
   public removeStage(name: string): Dockerfile {
     const i = this._stages.findIndex((s) => s.name === name);
-    if (i >= 0) this._stages.splice(i, 1);
+    if (i >= 0) this._stages.splice(i, 1)[0]._placeIn(undefined);
     return this;
   }
 
@@ -129,7 +144,7 @@ export class Dockerfile extends FileBase {
 
   /** The Dockerfile text (what synth writes). */
   public render(): string {
-    this.checkStageReferences();
+    this.located(() => this.checkStageReferences());
     const out: string[] = [];
     for (const key of DIRECTIVES) {
       const value = this.directives.get(key);
@@ -153,6 +168,16 @@ export class Dockerfile extends FileBase {
 
   protected synthesizeContent(_resolver: IResolver): string | undefined {
     return this.render();
+  }
+
+  /** Runs `build`, rethrowing its RustDockerError with this file as the location (unless it names a stage already). */
+  private located<T>(build: () => T): T {
+    try {
+      return build();
+    } catch (e) {
+      if (e instanceof RustDockerError) throw e.with({ location: `Dockerfile ${showValue(this.path)}` });
+      throw e;
+    }
   }
 
   /** A stage may only refer (FROM, COPY --from, --mount from=) to stages defined before it. */

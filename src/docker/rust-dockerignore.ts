@@ -24,6 +24,7 @@ export class RustDockerIgnore extends Component {
 
   public constructor(scope: IConstruct, plan: BuildPlan) {
     super(scope);
-    this.file = new DockerIgnore(this, plan.image.dockerignorePath, { patterns: plan.image.dockerignorePatterns });
+    const dockerignore = plan.image.context.dockerignore!;
+    this.file = new DockerIgnore(this, dockerignore.path, { patterns: dockerignore.patterns });
   }
 }

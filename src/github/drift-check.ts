@@ -1,5 +1,5 @@
 import { github, javascript, Project } from 'projen';
-import { PipelinePlan } from '../plan/pipeline-plan';
+import { WorkflowPlan } from '../plan/workflow-plan';
 import { shellQuote } from '../shell';
 
 /** Job id of the drift check in the image workflow. */
@@ -17,7 +17,7 @@ export function driftErrorMessage(projenCommand: string): string {
  * It lives in the image workflow (same triggers) as its own job, in parallel with the image build:
  * read-only token, no registry access.
  */
-export function driftCheckJob(project: Project, plan: PipelinePlan): github.workflows.Job {
+export function driftCheckJob(project: Project, plan: WorkflowPlan): github.workflows.Job {
   const projenCommand = project.projenCommand ?? 'npx projen';
   // the project's package manager (a NodeProject, or any project with a NodePackage such as RustDockerProject)
   const install = javascript.NodePackage.of(project)?.installCommand ?? 'npm ci';

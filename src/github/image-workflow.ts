@@ -1,35 +1,15 @@
 import { github } from 'projen';
-import { addActionVersionComments } from './action-versions';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
-import { CacheBackend, MultiArchStrategy } from './image-workflow-options';
+import {
+  attestAndSignSteps, buildInputs, cacheFrom, cacheMountSteps, cacheTo, imageNameStep, imageRef, jobPermissions, LoadBuild,
+  loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST, withDefined, WorkflowView, workflowView,
+} from './workflow-steps';
+import { ResolvedActionRef } from '../plan/action-versions';
 import { BuildPlan } from '../plan/build-plan';
-import { PipelinePlan } from '../plan/pipeline-plan';
+import { CacheBackend, MultiArchStrategy } from '../settings';
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
-const { JobPermission } = github.workflows;
-
-/** Steps do not run on pull requests when they log in, push, attest or sign. */
-const NOT_A_PULL_REQUEST = "github.event_name != 'pull_request'";
-
-/**
- * One build-and-load of a single platform, then the E2E steps against it: every platform that is
- * pushed gets one, before any push, on pull requests too.
- */
-interface LoadBuild {
-  /** The platform (literal, or `${{ matrix.platform }}`). */
-  readonly platform: string;
-  /** Keys the build reads its layer cache from. */
-  readonly cacheFrom: string[];
-  /** The key the build exports its layer cache to (GHA only: a registry export needs push rights, so pull requests could not). */
-  readonly cacheTo?: string;
-  /** Tag of the loaded image (`IMAGE` of the E2E steps). */
-  readonly tag: string;
-  /** Step id suffix: '' (one build per job) or `_linux_arm64`. */
-  readonly idSuffix: string;
-  /** Step name suffix: '' or ` (linux/arm64)`. */
-  readonly nameSuffix: string;
-}
 
 /** The platforms a build job works on: literal, or the matrix of the NATIVE_RUNNERS strategy. */
 interface JobPlatform {
@@ -76,9 +56,9 @@ export class ImageWorkflow extends github.GithubWorkflow {
    * @param plan the resolved build plan (`RustDocker.plan`)
    */
   public constructor(gh: github.GitHub, plan: BuildPlan) {
-    const p = plan.pipeline;
-    super(gh, p.workflowName, {
-      fileName: `${p.workflowName}.yml`,
+    const p = workflowView(plan);
+    super(gh, p.name, {
+      fileName: `${p.name}.yml`,
       limitConcurrency: true,
       concurrencyOptions: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: false },
     });
@@ -92,9 +72,9 @@ export class ImageWorkflow extends github.GithubWorkflow {
     this.on(renderTriggers(p));
 
     const nativeMatrix = p.multiArchStrategy === MultiArchStrategy.NATIVE_RUNNERS;
-    this.addJob(ImageWorkflow.IMAGE_JOB_ID, imageJob(plan, nativeMatrix));
+    this.addJob(ImageWorkflow.IMAGE_JOB_ID, imageJob(p, nativeMatrix));
     if (nativeMatrix && p.push) {
-      this.addJob(ImageWorkflow.MERGE_JOB_ID, mergeJob(plan));
+      this.addJob(ImageWorkflow.MERGE_JOB_ID, mergeJob(p));
     }
     if (p.driftCheck) {
       this.addJob(ImageWorkflow.DRIFT_JOB_ID, driftCheckJob(this.project, p));
@@ -113,205 +93,13 @@ export class ImageWorkflow extends github.GithubWorkflow {
   }
 }
 
-function renderTriggers(p: PipelinePlan): github.workflows.Triggers {
+function renderTriggers(p: WorkflowView): github.workflows.Triggers {
   const pushTrigger: { branches?: string[]; tags?: string[] } = {};
   if (p.branches.length > 0) pushTrigger.branches = p.branches;
   if (p.versionTags) pushTrigger.tags = ['v*'];
   return {
     ...(pushTrigger.branches || pushTrigger.tags ? { push: pushTrigger } : {}),
     ...(p.pullRequests ? { pullRequest: p.branches.length > 0 ? { branches: p.branches } : {} } : {}),
-  };
-}
-
-function imageRef(p: PipelinePlan): string {
-  return p.imageName ?? '${{ steps.image.outputs.name }}';
-}
-
-/** Resolves `ghcr.io/<owner>/<repo>` lower-cased (repository names may have upper case; image names may not). */
-function imageNameStep(p: PipelinePlan): JobStep[] {
-  if (p.imageName) return [];
-  return [{
-    id: 'image',
-    name: 'Image name',
-    env: { IMAGE_REPOSITORY: 'ghcr.io/${{ github.repository }}' },
-    run: 'echo "name=${IMAGE_REPOSITORY,,}" >> "$GITHUB_OUTPUT"',
-  }];
-}
-
-function metadataStep(p: PipelinePlan): JobStep {
-  const tags = [
-    'type=ref,event=branch',
-    'type=ref,event=pr',
-    ...(p.versionTags ? ['type=semver,pattern={{version}}', 'type=semver,pattern={{major}}.{{minor}}'] : []),
-    'type=sha',
-  ];
-  return {
-    id: 'meta',
-    name: 'Image metadata',
-    uses: p.actions['docker/metadata-action'].uses,
-    with: { images: imageRef(p), tags: lines(tags) },
-  };
-}
-
-function loginStep(p: PipelinePlan): JobStep {
-  const r = p.registry;
-  return {
-    id: 'login',
-    name: `Log in to ${r.host}`,
-    if: NOT_A_PULL_REQUEST,
-    uses: p.actions['docker/login-action'].uses,
-    with: {
-      registry: r.host,
-      username: r.usernameSecret ? `\${{ secrets.${r.usernameSecret} }}` : '${{ github.actor }}',
-      password: `\${{ secrets.${r.passwordSecret} }}`,
-    },
-  };
-}
-
-function lines(values: string[]): string {
-  return values.join('\n') + '\n';
-}
-
-function cacheFrom(p: PipelinePlan, keys: string[]): string | undefined {
-  switch (p.cacheBackend) {
-    case CacheBackend.GHA:
-      return lines(keys.map(k => `type=gha,scope=${p.cacheScope}-${k}`));
-    case CacheBackend.REGISTRY:
-      return lines(keys.map(k => `type=registry,ref=${imageRef(p)}:buildcache-${k}`));
-    default:
-      return undefined;
-  }
-}
-
-function cacheTo(p: PipelinePlan, key: string): string | undefined {
-  switch (p.cacheBackend) {
-    case CacheBackend.GHA:
-      return `type=gha,mode=max,scope=${p.cacheScope}-${key},ignore-error=true`;
-    case CacheBackend.REGISTRY:
-      return `type=registry,ref=${imageRef(p)}:buildcache-${key},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`;
-    default:
-      return undefined;
-  }
-}
-
-/** Inputs shared by the load and the push build. */
-function buildInputs(plan: BuildPlan): { [key: string]: unknown } {
-  const p = plan.pipeline;
-  const inputs: { [key: string]: unknown } = {
-    'context': p.contextDir,
-    'file': p.dockerfilePath,
-    'labels': '${{ steps.meta.outputs.labels }}',
-    'build-args': lines(p.buildArgs.map(a => `${a.name}=${a.ciValue}`)),
-  };
-  if (p.buildSecrets.length > 0) {
-    inputs.secrets = lines(p.buildSecrets.map(s => `${s.id}=\${{ secrets.${s.source} }}`));
-  }
-  return inputs;
-}
-
-function withDefined(inputs: { [key: string]: unknown }): { [key: string]: unknown } {
-  return Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined));
-}
-
-function cacheMountSteps(p: PipelinePlan, key: string, platforms: string[]): JobStep[] {
-  if (!p.persistCacheMounts) return [];
-  const cacheMap: { [dir: string]: { target: string; id: string } } = {};
-  const TARGETPLATFORM = /\$\{?TARGETPLATFORM\}?/g;
-  for (const m of p.cacheMounts) {
-    // the folder under cache-dir: the id without build-time variables (+ the platform when several are built here)
-    const dir = m.id.replace(TARGETPLATFORM, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-|-$/g, '') || 'mount';
-    const perPlatform = platforms.length > 1 && /\$\{?TARGETPLATFORM\}?/.test(m.id);
-    for (const platform of perPlatform ? platforms : platforms.slice(0, 1)) {
-      cacheMap[perPlatform ? `${dir}-${platform.replace(/\//g, '-')}` : dir] = { target: m.target, id: m.id.replace(TARGETPLATFORM, platform) };
-    }
-  }
-  return [
-    {
-      id: 'cache_mounts',
-      name: 'Restore BuildKit cache mounts',
-      uses: p.actions['actions/cache'].uses,
-      with: {
-        'path': '${{ runner.temp }}/cache-mounts',
-        'key': `cache-mounts-${p.cacheScope}-${key}-\${{ hashFiles('**/Cargo.lock') }}`,
-        'restore-keys': `cache-mounts-${p.cacheScope}-${key}-`,
-      },
-    },
-    {
-      id: 'cache_dance',
-      name: 'Inject BuildKit cache mounts',
-      uses: p.actions['reproducible-containers/buildkit-cache-dance'].uses,
-      with: {
-        'builder': '${{ steps.buildx.outputs.name }}',
-        'cache-dir': '${{ runner.temp }}/cache-mounts',
-        'dockerfile': p.dockerfilePath,
-        'cache-map': JSON.stringify(cacheMap, undefined, 2) + '\n',
-        'skip-extraction': '${{ steps.cache_mounts.outputs.cache-hit }}',
-      },
-    },
-  ];
-}
-
-/** The load build of one platform, then the plan's E2E steps against the image it loaded (never skipped on pull requests). */
-function loadBuildAndE2eSteps(p: PipelinePlan, inputs: { [key: string]: unknown }, load: LoadBuild): JobStep[] {
-  return [
-    {
-      id: `build${load.idSuffix}`,
-      name: load.idSuffix === '' ? 'Build and load for testing' : `Build and load ${load.platform} for testing`,
-      uses: p.actions['docker/build-push-action'].uses,
-      with: withDefined({
-        ...inputs,
-        'platforms': load.platform,
-        'load': true,
-        'push': false,
-        'tags': load.tag,
-        'cache-from': cacheFrom(p, load.cacheFrom),
-        'cache-to': load.cacheTo === undefined ? undefined : cacheTo(p, load.cacheTo),
-        'provenance': false,
-        'sbom': false,
-      }),
-    },
-    ...p.e2eSteps.map((step, i) => ({
-      id: `e2e${load.idSuffix}_${i + 1}`,
-      name: `${step.name}${load.nameSuffix}`,
-      env: { IMAGE: load.tag },
-      run: step.run,
-      timeoutMinutes: step.timeoutMinutes,
-    })),
-  ];
-}
-
-function attestAndSignSteps(p: PipelinePlan, digest: string, condition: string | undefined): JobStep[] {
-  const steps: JobStep[] = [];
-  if (p.attestProvenance) {
-    steps.push({
-      id: 'attest',
-      name: 'Attest build provenance',
-      if: condition,
-      uses: p.actions['actions/attest-build-provenance'].uses,
-      with: { 'subject-name': imageRef(p), 'subject-digest': digest, 'push-to-registry': true },
-    });
-  }
-  if (p.sign) {
-    steps.push(
-      { id: 'cosign_install', name: 'Install cosign', if: condition, uses: p.actions['sigstore/cosign-installer'].uses },
-      {
-        id: 'sign',
-        name: 'Sign the image (keyless)',
-        if: condition,
-        env: { IMAGE_NAME: imageRef(p), DIGEST: digest },
-        run: 'cosign sign --yes "$IMAGE_NAME@$DIGEST"\n',
-      },
-    );
-  }
-  return steps;
-}
-
-function jobPermissions(p: PipelinePlan, opts: { checkout: boolean; pushes: boolean; attests: boolean }): github.workflows.JobPermissions {
-  return {
-    ...(opts.checkout ? { contents: JobPermission.READ } : {}),
-    ...(opts.pushes && p.registry.ghcr ? { packages: JobPermission.WRITE } : {}),
-    ...(opts.attests && (p.attestProvenance || p.sign) ? { idToken: JobPermission.WRITE } : {}),
-    ...(opts.attests && p.attestProvenance ? { attestations: JobPermission.WRITE } : {}),
   };
 }
 
@@ -323,7 +111,7 @@ function jobPermissions(p: PipelinePlan, opts: { checkout: boolean; pushes: bool
  * multi-platform push. GHA: each load build exports its platform's scope, which the push reads.
  * REGISTRY: only the push can export (pull requests have no credentials), one ref for all platforms.
  */
-function jobPlatform(p: PipelinePlan, nativeMatrix: boolean): JobPlatform {
+function jobPlatform(p: WorkflowView, nativeMatrix: boolean): JobPlatform {
   const gha = p.cacheBackend === CacheBackend.GHA;
   const single = (platform: string, key: string, byDigest: boolean): JobPlatform => ({
     loads: [{ platform, cacheFrom: [key], cacheTo: gha ? key : undefined, tag: p.localTag, idSuffix: '', nameSuffix: '' }],
@@ -364,13 +152,12 @@ function splitTag(ref: string): [string, string] {
   return i > ref.lastIndexOf('/') ? [ref.slice(0, i), ref.slice(i + 1)] : [ref, 'latest'];
 }
 
-function imageJob(plan: BuildPlan, nativeMatrix: boolean): Job {
-  const p = plan.pipeline;
+function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
   const pf = jobPlatform(p, nativeMatrix);
   const emulated = p.platforms.filter(x => x.platform !== p.nativePlatform.platform);
   // QEMU builds and runs the other platforms' images (E2E); CROSS_COMPILE runs their runtime stage and images
   const needsQemu = !nativeMatrix && emulated.length > 0;
-  const inputs = buildInputs(plan);
+  const inputs = buildInputs(p);
   const loginEarly = p.push && p.cacheBackend === CacheBackend.REGISTRY;
 
   const steps: JobStep[] = [
@@ -444,8 +231,8 @@ function imageJob(plan: BuildPlan, nativeMatrix: boolean): Job {
           ...inputs,
           'platforms': pf.pushPlatforms,
           'push': true,
-          'tags': '${{ steps.meta.outputs.tags }}',
-          'annotations': '${{ steps.meta.outputs.annotations }}',
+          'tags': `\${{ steps.${META_STEP_ID}.outputs.tags }}`,
+          'annotations': `\${{ steps.${META_STEP_ID}.outputs.annotations }}`,
           'cache-from': cacheFrom(p, pushFromKeys),
           'cache-to': pushCacheTo,
           ...supplyChain,
@@ -469,8 +256,7 @@ function imageJob(plan: BuildPlan, nativeMatrix: boolean): Job {
   };
 }
 
-function mergeJob(plan: BuildPlan): Job {
-  const p = plan.pipeline;
+function mergeJob(p: WorkflowView): Job {
   const createManifest = [
     'set -euo pipefail',
     'args=()',
@@ -506,10 +292,26 @@ function mergeJob(plan: BuildPlan): Job {
       {
         id: 'manifest',
         name: 'Create the manifest list',
-        env: { IMAGE_NAME: imageRef(p), VERSION: '${{ steps.meta.outputs.version }}' },
+        env: { IMAGE_NAME: imageRef(p), VERSION: `\${{ steps.${META_STEP_ID}.outputs.version }}` },
         run: createManifest,
       },
       ...attestAndSignSteps(p, '${{ steps.manifest.outputs.digest }}', undefined),
     ],
   };
+}
+
+/**
+ * Appends `# <version>` comments to `uses: owner/action@<sha>` lines of a rendered workflow.
+ * (The YAML model cannot carry comments; this runs on the synthesized text.)
+ */
+export function addActionVersionComments(yamlText: string, refs: { [action: string]: ResolvedActionRef }): string {
+  const comments = new Map<string, string>();
+  for (const ref of Object.values(refs)) {
+    if (ref.comment) comments.set(ref.uses, ref.comment);
+  }
+  if (comments.size === 0) return yamlText;
+  return yamlText.replace(/^(\s*(?:- )?uses: )(\S+)$/gm, (line, prefix: string, uses: string) => {
+    const comment = comments.get(uses);
+    return comment ? `${prefix}${uses} # ${comment}` : line;
+  });
 }

@@ -1,10 +1,12 @@
 import { ImagePlan, resolveImagePlan } from './image-plan';
 import { PipelinePlan, resolvePipelinePlan } from './pipeline-plan';
-import { CargoWorkspaceFacts } from '../cargo/cargo-workspace';
-import { RustDockerSettings } from '../project/rust-docker-settings';
+import { CargoWorkspaceFacts } from '../cargo/cargo-facts';
+import { ErrorCollector } from '../errors';
+import { RustDockerSettings } from '../settings';
+import { checkSettings } from '../settings/option-schema';
 
 /**
- * The one resolved build plan: options (after presets) + Cargo facts, validated.
+ * The one resolved build plan: settings (after presets) + Cargo facts, validated.
  * Every renderer (Dockerfile, .dockerignore, workflow, tasks) reads only this.
  */
 export interface BuildPlan {
@@ -18,7 +20,7 @@ export interface BuildPlan {
 
 /** Inputs of `resolveBuildPlan`. */
 export interface BuildPlanInput {
-  /** Effective options, presets already merged. */
+  /** Effective settings, presets already merged. */
   readonly options: RustDockerSettings;
   /** Cargo facts of the workspace. */
   readonly workspace: CargoWorkspaceFacts;
@@ -28,9 +30,16 @@ export interface BuildPlanInput {
   readonly projectName: string;
 }
 
-/** Computes the build plan. Pure; throws RustDockerError on the first bad input. */
+/**
+ * Computes the build plan. Pure. Throws one RustDockerError listing every bad setting
+ * (`RustDockerError.errors`): the kinds of all values first, then every independent rule.
+ */
 export function resolveBuildPlan(input: BuildPlanInput): BuildPlan {
-  const image = resolveImagePlan(input.options, input.workspace, input.contextDir);
-  const pipeline = resolvePipelinePlan(input.options, image, input.projectName);
-  return { workspace: input.workspace, image, pipeline };
+  const errors = new ErrorCollector();
+  checkSettings(input.options, 'the settings', errors);
+  errors.throwIfAny();
+  const image = resolveImagePlan(input.options, input.workspace, input.contextDir, errors);
+  const pipeline = resolvePipelinePlan(input.options, image, input.projectName, errors);
+  errors.throwIfAny();
+  return { workspace: input.workspace, image: image!, pipeline };
 }

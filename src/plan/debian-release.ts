@@ -1,4 +1,4 @@
-import { DebianRelease } from '../docker/rust-dockerfile-options';
+import { DebianRelease } from '../settings';
 
 /**
  * Facts about the Debian releases the generated images are built on. The builder and the runtime

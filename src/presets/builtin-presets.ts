@@ -1,6 +1,5 @@
 import { RustDockerPreset } from './rust-docker-preset';
-import { DependencyCaching, RuntimeBase } from '../docker/rust-dockerfile-options';
-import { ActionPinning, CacheBackend } from '../github/image-workflow-options';
+import { DependencyCaching, RuntimeBase, ActionPinning, CacheBackend } from '../settings';
 
 /**
  * Presets for common stances. Combine them with your own in `presets: [...]`.

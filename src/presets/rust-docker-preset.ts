@@ -1,6 +1,6 @@
 import { checkForcedConflicts, mergeLayers, MergedSettings, SettingsLayer } from './settings-merge';
 import { RustDockerError, showValue } from '../errors';
-import { RustDockerSettings } from '../project/rust-docker-settings';
+import { RustDockerSettings } from '../settings';
 
 /**
  * An org-wide preset: settings a platform team decides once for every Rust service.

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Component, Project, github } from 'projen';
-import { RustDockerSettings } from './rust-docker-settings';
+import { RustDockerSettings } from '../settings';
 import { UnmanagedFileGuard } from './unmanaged-file-guard';
 import { CargoInferenceError } from '../cargo/cargo-inference-error';
 import { CargoWorkspace } from '../cargo/cargo-workspace';
@@ -10,7 +10,7 @@ import { RustDockerError, showValue } from '../errors';
 import { ImageWorkflow } from '../github/image-workflow';
 import { BuildPlan, resolveBuildPlan } from '../plan/build-plan';
 import { applyPresets, RustDockerPreset } from '../presets/rust-docker-preset';
-import { SETTING_KEYS } from '../presets/settings-merge';
+import { SETTING_KEYS } from '../settings/option-schema';
 import { DockerTasks } from '../tasks/docker-tasks';
 
 /** Options for the `RustDocker` component. */
@@ -74,7 +74,10 @@ export class RustDocker extends Component {
   public constructor(project: Project, options: RustDockerOptions = {}) {
     super(project);
     if (RustDocker.of(project) !== this) {
-      throw new RustDockerError(`a project can hold one RustDocker component, and ${showValue(project.name)} already has one. Use a separate subproject (projen "parent"/"outdir") per Rust service.`);
+      throw new RustDockerError({
+        problem: `a project can hold one RustDocker component, and ${showValue(project.name)} already has one`,
+        fix: 'Use a separate subproject (projen "parent"/"outdir") per Rust service',
+      });
     }
     const { cargoDir, presets, adoptExistingFiles, ...own } = options;
     const contextDir = normalizeCargoDir(cargoDir);
@@ -99,7 +102,7 @@ export class RustDocker extends Component {
 
     for (const warning of this.plan.image.warnings) project.logger.warn(`RustDocker: ${warning}`);
     this.dockerfile = new RustDockerfile(project, this.plan);
-    if (this.plan.image.dockerignore) {
+    if (this.plan.image.context.dockerignore) {
       this.dockerignore = new RustDockerIgnore(project, this.plan);
     }
     if (this.plan.pipeline.workflow) {
@@ -118,18 +121,17 @@ export function pickRustDockerOptions(options: RustDockerOptions): RustDockerOpt
 
 /** Paths the plan generates, relative to the project root. */
 function generatedPaths(plan: BuildPlan): string[] {
-  const paths = [plan.image.dockerfilePath];
-  if (plan.image.dockerignore) paths.push(plan.image.dockerignorePath);
-  paths.push(...plan.pipeline.workflowFiles);
-  return paths;
+  const { dockerfilePath, dockerignore } = plan.image.context;
+  return [dockerfilePath, ...(dockerignore ? [dockerignore.path] : []), ...(plan.pipeline.workflow ? [plan.pipeline.workflow.file] : [])];
 }
 
 /** Two generated files at one path, or one at the path of a file projen already generates, is an early error. */
 function checkPathClashes(project: Project, plan: BuildPlan, generated: string[]): void {
-  const optionOf = (file: string) => (file === plan.image.dockerfilePath ? 'dockerfilePath' : plan.pipeline.workflowFiles.includes(file) ? 'workflowName' : 'cargoDir');
+  const { dockerfilePath } = plan.image.context;
+  const optionOf = (file: string) => (file === dockerfilePath ? 'dockerfilePath' : file === plan.pipeline.workflow?.file ? 'workflowName' : 'cargoDir');
   generated.forEach((file, i) => {
     if (generated.indexOf(file) !== i) {
-      throw RustDockerError.forOption('dockerfilePath', `${showValue(plan.image.dockerfilePath)} is also the path of another generated file`,
+      throw RustDockerError.forOption('dockerfilePath', `${showValue(dockerfilePath)} is also the path of another generated file`,
         'Choose a Dockerfile path that is not the .dockerignore or the workflow, e.g. "Dockerfile"');
     }
     if (project.tryFindFile(file) !== undefined) {
@@ -156,7 +158,7 @@ function loadWorkspace(dir: string, cargoDir: string | undefined): CargoWorkspac
     return CargoWorkspace.load(dir);
   } catch (e) {
     if (e instanceof CargoInferenceError) {
-      throw new RustDockerError(e.message, cargoDir === undefined ? undefined : 'cargoDir');
+      throw new RustDockerError({ problem: e.message, option: cargoDir === undefined ? undefined : 'cargoDir' });
     }
     throw e;
   }
@@ -167,12 +169,10 @@ function withProvenance<T>(provenance: { [key: string]: string }, fn: () => T): 
   try {
     return fn();
   } catch (e) {
-    if (e instanceof RustDockerError && e.option) {
-      const source = provenance[e.option.split('.')[0]];
-      if (source && source.startsWith('preset')) {
-        throw new RustDockerError(`${e.message} (the value comes from ${source})`, e.option);
-      }
-    }
-    throw e;
+    if (!(e instanceof RustDockerError)) throw e;
+    throw RustDockerError.combine(e.errors.map(error => {
+      const source = error.option === undefined ? undefined : provenance[error.option.split(/[.[]/)[0]];
+      return source?.startsWith('preset') ? error.with({ source }) : error;
+    }));
   }
 }

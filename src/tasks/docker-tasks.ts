@@ -1,4 +1,5 @@
 import { Component, Project, Task, TaskShell } from 'projen';
+import { e2eScript } from '../e2e/e2e-script';
 import { BuildPlan } from '../plan/build-plan';
 import { shellQuote } from '../shell';
 
@@ -25,30 +26,31 @@ export class DockerTasks extends Component {
    */
   public constructor(project: Project, plan: BuildPlan) {
     super(project);
-    const p = plan.pipeline;
+    const { localTag } = plan.pipeline;
+    const { dockerfilePath, dir: contextDir } = plan.image.context;
 
-    const secretFlags = p.buildSecrets.map(s => ` --secret ${shellQuote(`id=${s.id},env=${s.source}`)}`).join('');
+    const secretFlags = plan.image.builder.secrets.map(s => ` --secret ${shellQuote(`id=${s.id},env=${s.source}`)}`).join('');
     this.buildTask = project.addTask('docker:build', {
-      description: `Build the Docker image as ${p.localTag} (same Dockerfile and context as CI)`,
+      description: `Build the Docker image as ${localTag} (same Dockerfile and context as CI)`,
       env: { DOCKER_BUILDKIT: '1' },
       shell: TaskShell.bash(),
-      exec: `docker build -t ${shellQuote(p.localTag)} -f ${shellQuote(p.dockerfilePath)}${secretFlags} ${shellQuote(p.contextDir)}`,
+      exec: `docker build -t ${shellQuote(localTag)} -f ${shellQuote(dockerfilePath)}${secretFlags} ${shellQuote(contextDir)}`,
     });
 
     this.e2eTask = project.addTask('docker:e2e', {
-      description: `Build ${p.localTag}, then run the end-to-end tests CI runs before pushing`,
-      env: { IMAGE: p.localTag },
+      description: `Build ${localTag}, then run the end-to-end tests CI runs before pushing`,
+      env: { IMAGE: localTag },
       shell: TaskShell.bash(),
     });
     this.e2eTask.spawn(this.buildTask);
-    for (const step of p.e2eSteps) {
-      this.e2eTask.exec(step.run, { name: step.name });
+    for (const test of plan.pipeline.e2e.tests) {
+      this.e2eTask.exec(e2eScript(test), { name: test.name });
     }
 
-    const publish = p.ports.map(port => ` -p ${port}:${port}`).join('');
+    const publish = plan.image.runtime.ports.map(port => ` -p ${port}:${port}`).join('');
     this.runTask = project.addTask('docker:run', {
-      description: `Run ${p.localTag} (arguments after -- go to the container)`,
-      exec: `docker run --rm${publish} ${shellQuote(p.localTag)}`,
+      description: `Run ${localTag} (arguments after -- go to the container)`,
+      exec: `docker run --rm${publish} ${shellQuote(localTag)}`,
       receiveArgs: true,
       shell: TaskShell.bash(),
     });

@@ -23,30 +23,27 @@ import * as path from 'path';
 import { Project } from 'projen';
 import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
 import { RustDockerfile } from '../../src/docker/rust-dockerfile';
-import { RustDockerfileOptions, RuntimeBase } from '../../src/docker/rust-dockerfile-options';
-import { MultiArchStrategy } from '../../src/github/image-workflow-options';
-import { BuildPlan } from '../../src/plan/build-plan';
-import { ImagePlanOptions, resolveImagePlan } from '../../src/plan/image-plan';
+import { RuntimeBase, MultiArchStrategy, RustDockerSettings } from '../../src/settings';
 import {
   buildImage, BuildResult, describeDocker, DOCKER, DOCKER_TEST_TIMEOUT, FIXTURES_DIR, LAB_REGISTRY, prepareFixture, REPO_ROOT,
   removeImage, runImage, uniqueTag,
 } from '../util/docker';
+import { planFor } from '../util/plan';
 
 const ARM64 = ['--platform', 'linux/arm64'];
 /** ELF e_machine of AArch64 (offset 18 of the ELF header). */
 const EM_AARCH64 = 183;
 
 /** The options of a CROSS_COMPILE project building both platforms (what the workflow strategy sets). */
-const CROSS: ImagePlanOptions = { platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: MultiArchStrategy.CROSS_COMPILE, runtime: RuntimeBase.DEBIAN_SLIM };
+const CROSS: RustDockerSettings = { platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: MultiArchStrategy.CROSS_COMPILE, runtime: RuntimeBase.DEBIAN_SLIM };
 
 /** Renders the Dockerfile for a prepared context and writes the plan's .dockerignore into it. */
-function generate(ctx: string, options: RustDockerfileOptions & ImagePlanOptions): { text: string; runtimeImage: string } {
+function generate(ctx: string, options: RustDockerSettings): { text: string; runtimeImage: string } {
   const facts = CargoWorkspace.load(ctx).facts;
-  const image = resolveImagePlan(options, facts, '.');
-  fs.writeFileSync(path.join(ctx, '.dockerignore'), `${image.dockerignorePatterns.join('\n')}\n`);
+  const plan = planFor(options, facts);
+  fs.writeFileSync(path.join(ctx, '.dockerignore'), `${plan.image.context.dockerignore!.patterns.join('\n')}\n`);
   const project = new Project({ name: 'e2e', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
-  const plan = { workspace: facts, image, pipeline: {} } as unknown as BuildPlan;
-  return { text: new RustDockerfile(project, plan).file.render(), runtimeImage: image.runtimeImage };
+  return { text: new RustDockerfile(project, plan).file.render(), runtimeImage: plan.image.runtime.image };
 }
 
 /** The platforms of a tag in the lab registry (`os/arch`), empty when absent. */
@@ -76,7 +73,7 @@ function arm64Ready(image: string): string | undefined {
   return undefined;
 }
 
-const DEFAULT_RUNTIME = resolveImagePlan(CROSS, CargoWorkspace.load(path.join(FIXTURES_DIR, 'docker-app')).facts, '.').runtimeImage;
+const DEFAULT_RUNTIME = planFor(CROSS, CargoWorkspace.load(path.join(FIXTURES_DIR, 'docker-app')).facts).image.runtime.image;
 const CARGO = [path.join(os.homedir(), '.cargo', 'bin', 'cargo'), 'cargo'].find(c => c === 'cargo' || fs.existsSync(c))!;
 const OPT_IN = process.env.LAB_ARM64 === '1';
 const WITH_RUST = process.env.ARM64_RUST === '1';

@@ -13,7 +13,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DebianRelease, DependencyCaching, RuntimeBase, RustDockerfileOptions } from '../../src/docker/rust-dockerfile-options';
+import { DebianRelease, DependencyCaching, RuntimeBase, DockerfileSettings } from '../../src/settings';
 import {
   buildImage, BuildResult, describeDocker, DOCKER_TEST_TIMEOUT, prepareFixture, removeImage, REPO_ROOT, runImage, uniqueTag,
 } from '../util/docker';
@@ -30,7 +30,7 @@ const TOOLCHAIN: Fixture = { name: 'runner-toolchain', out: /^tc-app ok rustc 1\
 
 interface Cell {
   readonly label: string;
-  readonly options: RustDockerfileOptions;
+  readonly options: DockerfileSettings;
 }
 
 const { CARGO_CHEF, SKELETON, CACHE_MOUNTS, NONE } = DependencyCaching;

@@ -12,7 +12,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DependencyCaching, RuntimeBase } from '../../src/docker/rust-dockerfile-options';
+import { DependencyCaching, RuntimeBase } from '../../src/settings';
 import {
   buildImage,
   buildSteps,

@@ -6,6 +6,8 @@ import { DockerfileParser } from 'dockerfile-ast';
 import * as fc from 'fast-check';
 import { Project, Testing } from 'projen';
 import { CacheSharing, Dockerfile, DockerStage, MountType } from '../../src/docker/dockerfile';
+import { RustDockerError } from '../../src/errors';
+import { LINE_BREAK } from '../../src/validators';
 import { describeDocker, DOCKER } from '../util/docker';
 import { lintDockerfile } from '../util/dockerfile-lint';
 
@@ -25,6 +27,17 @@ function renderStage(build: (s: DockerStage) => void, from = 'debian:bookworm-sl
   const df = new Dockerfile(project, 'Dockerfile', { syntax: '' });
   build(df.addStage({ from }));
   return synth(project);
+}
+
+/** The RustDockerError `fn` throws (fails the test if it throws nothing or something else). */
+function thrown(fn: () => unknown): RustDockerError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(RustDockerError);
+    return e as RustDockerError;
+  }
+  throw new Error('expected a RustDockerError, nothing was thrown');
 }
 
 /** The instruction lines of a rendered single-stage Dockerfile (after the FROM line). */
@@ -271,7 +284,7 @@ describe('DockerStage instructions', () => {
   // dockerfile-ast unquotes `\"` and `\\` but leaves `\$` for variable expansion time; the
   // real-Docker test below checks that Docker reads back exactly the original value.
   test('the quoted ENV value is parsed back as one property with the original text (dockerfile-ast)', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }).filter((v) => !/[\r\n\0]/.test(v)), (value) => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }).filter((v) => !LINE_BREAK.test(v)), (value) => {
       const text = renderStage((s) => s.env('V', value));
       const env = DockerfileParser.parse(text).getInstructions().find((i) => i.getKeyword() === 'ENV')!;
       const property = (env as unknown as { getProperties(): Array<{ getName(): string; getValue(): string | null }> }).getProperties();
@@ -281,11 +294,11 @@ describe('DockerStage instructions', () => {
 
   test('names are validated: ARG/ENV variable names, LABEL keys', () => {
     const s = new DockerStage({ from: 'scratch' });
-    expect(() => s.env('1X', 'v')).toThrow(/option "ENV name": "1X" is not a valid variable name/);
-    expect(() => s.env('A-B', 'v')).toThrow(/not a valid variable name/);
+    expect(() => s.env('1X', 'v')).toThrow(/option "ENV name": "1X" is not a variable name/);
+    expect(() => s.env('A-B', 'v')).toThrow(/not a variable name/);
     expect(() => s.arg('A B')).toThrow(/option "ARG name"/);
-    expect(() => s.label('bad key', 'v')).toThrow(/option "LABEL key": "bad key" is not a valid label key/);
-    expect(() => s.label('.x', 'v')).toThrow(/not a valid label key/);
+    expect(() => s.label('bad key', 'v')).toThrow(/option "LABEL key": "bad key" is not a label key/);
+    expect(() => s.label('.x', 'v')).toThrow(/not a label key/);
   });
 
   test('newline injection is rejected in every single-line value', () => {
@@ -304,7 +317,7 @@ describe('DockerStage instructions', () => {
     expect(() => s.copy({ sources: ['a'], dest: evil })).toThrow(/line break/);
     expect(() => s.copy({ sources: ['a'], dest: '/', from: evil })).toThrow(/line break/);
     expect(() => s.copy({ sources: ['a'], dest: '/', chown: evil })).toThrow(/line break/);
-    expect(() => s.run(evil)).toThrow(/contains a line break, which would end the RUN instruction/);
+    expect(() => s.run(evil)).toThrow(/contains a line break .*Remove the line break: it would end the RUN instruction/);
     expect(() => s.runWith({ commands: ['true'], mounts: [{ type: MountType.CACHE, target: evil }] })).toThrow(/line break/);
     expect(() => s.addInstruction('ENV', 'A=1\nRUN x')).toThrow(/not a "\\" continuation/);
     expect(s.instructions).toEqual([]);
@@ -341,8 +354,23 @@ describe('DockerStage instructions', () => {
     const text = renderStage((s) => s.healthcheck({ command: ['/bin/app', 'health'], startPeriodSeconds: 0 }).disableHealthcheck());
     expect(body(text)).toBe('HEALTHCHECK CMD ["/bin/app", "health"]\nHEALTHCHECK NONE');
     const s = new DockerStage({ from: 'scratch' });
-    expect(() => s.healthcheck({ command: ['x'], intervalSeconds: 0 })).toThrow(/option "HealthcheckOptions.intervalSeconds": 0 is not an integer >= 1/);
-    expect(() => s.healthcheck({ command: ['x'], retries: 1.5 })).toThrow(/HealthcheckOptions.retries/);
+    expect(() => s.healthcheck({ command: ['x'], intervalSeconds: 0 }))
+      .toThrow(/option "DockerHealthcheck.intervalSeconds": 0 is not a whole number of seconds from 1 to 2147483647/);
+    expect(() => s.healthcheck({ command: ['x'], retries: 1.5 })).toThrow(/DockerHealthcheck.retries/);
+  });
+
+  test('HEALTHCHECK numbers are bounded by 2147483647 (larger ones would render as "1e+300s")', () => {
+    // GIVEN
+    const s = new DockerStage({ from: 'scratch' });
+
+    // WHEN
+    s.healthcheck({ command: ['x'], startPeriodSeconds: 2147483647 });
+
+    // THEN
+    expect(s.instructions.pop()).toEqual({ keyword: 'HEALTHCHECK', args: '--start-period=2147483647s CMD ["x"]' });
+    expect(() => s.healthcheck({ command: ['x'], timeoutSeconds: 2147483648 }))
+      .toThrow(/option "DockerHealthcheck.timeoutSeconds": 2147483648 is not a whole number of seconds from 1 to 2147483647/);
+    expect(() => s.healthcheck({ command: ['x'], retries: 0 })).toThrow(/0 is not a whole number of retries from 1 to 2147483647/);
   });
 
   test('RUN: commands joined with " && \\" continuations and 4-space indentation', () => {
@@ -462,7 +490,7 @@ describe('DockerStage instructions', () => {
     ].join('\n'));
     expect(lintDockerfile(text)).toEqual([]);
     const s = new DockerStage({ from: 'scratch' });
-    expect(() => s.expose(0)).toThrow(/option "EXPOSE": port 0 is not an integer in 1..65535/);
+    expect(() => s.expose(0)).toThrow(/option "EXPOSE": 0 is not a TCP port/);
     expect(() => s.expose(80, 'http')).toThrow(/protocol "http" is not supported/);
     expect(() => s.user('a b')).toThrow(/no whitespace/);
     expect(() => s.workdir(' ')).toThrow(/the path is empty/);
@@ -504,6 +532,96 @@ describe('DockerStage instructions', () => {
     expect(() => s.addInstruction('FOO', 'x')).toThrow(/"FOO" is not a Dockerfile instruction/);
     expect(() => s.addInstruction('RUN', 'a \\\n# c')).toThrow(/empty or comment continuation line/);
     expect(() => s.addInstruction('RUN', 'a \\')).toThrow(/ends with a "\\" continuation/);
+  });
+});
+
+describe('errors name where they are (location)', () => {
+  test('a bad ENV name on stage "builder" names the stage', () => {
+    // GIVEN
+    const df = new Dockerfile(newProject(), 'Dockerfile');
+    const builder = df.addStage({ from: 'rust:1.95', name: 'builder' });
+
+    // WHEN
+    const error = thrown(() => builder.env('1X', 'v'));
+
+    // THEN
+    expect(error.location).toBe('Dockerfile stage "builder" of "Dockerfile"');
+    expect(error.message).toMatch(/^option "ENV name": "1X" is not a variable name\..* \[in Dockerfile stage "builder" of "Dockerfile"\]$/);
+  });
+
+  test('an unnamed stage is named by its current index in the file (from 0, as COPY --from counts)', () => {
+    // GIVEN an unnamed stage that a later insertStage moves from index 0 to 1
+    const df = new Dockerfile(newProject(), 'docker/app.Dockerfile');
+    const stage = df.addStage({ from: 'debian:bookworm-slim' });
+    df.insertStage(0, { from: 'rust:1.95', name: 'builder' });
+
+    // WHEN
+    const error = thrown(() => stage.expose(0));
+
+    // THEN
+    expect(error.location).toBe('Dockerfile stage 1 of "docker/app.Dockerfile"');
+  });
+
+  test('a stage in no Dockerfile (its own, or removed from one) names no file: by its name, else its image', () => {
+    // GIVEN an unnamed stage of its own, and a named stage removed from its file
+    const own = new DockerStage({ from: 'debian:bookworm-slim' });
+    const df = new Dockerfile(newProject(), 'Dockerfile');
+    const removed = df.addStage({ from: 'rust:1.95', name: 'gone' });
+    df.removeStage('gone');
+
+    // WHEN
+    const errors = [thrown(() => own.user('a b')), thrown(() => removed.user('a b'))];
+
+    // THEN
+    expect(errors.map((e) => e.location)).toEqual(['Dockerfile stage FROM debian:bookworm-slim', 'Dockerfile stage "gone"']);
+  });
+
+  test('a bad stage option given to addStage names the stage', () => {
+    // GIVEN
+    const df = new Dockerfile(newProject(), 'Dockerfile');
+
+    // WHEN
+    const error = thrown(() => df.addStage({ from: 'rust:1.95\nRUN x', name: 'other' }));
+
+    // THEN
+    expect(error.location).toBe('Dockerfile stage "other"');
+  });
+
+  test('a duplicate stage name names the Dockerfile', () => {
+    // GIVEN
+    const df = new Dockerfile(newProject(), 'Dockerfile');
+    df.addStage({ from: 'rust:1.95', name: 'builder' });
+
+    // WHEN
+    const error = thrown(() => df.addStage({ from: 'rust:1.95', name: 'builder' }));
+
+    // THEN
+    expect(error.location).toBe('Dockerfile "Dockerfile"');
+  });
+
+  test('a bad directive names the Dockerfile path', () => {
+    // GIVEN
+    const df = new Dockerfile(newProject(), 'docker/app.Dockerfile');
+
+    // WHEN
+    const error = thrown(() => df.addDirective('escape', '`'));
+
+    // THEN
+    expect(error.location).toBe('Dockerfile "docker/app.Dockerfile"');
+    expect(error.message).toMatch(/not a supported parser directive.* \[in Dockerfile "docker\/app.Dockerfile"\]$/);
+  });
+
+  test('a reference to a later stage names the Dockerfile path', () => {
+    // GIVEN
+    const df = new Dockerfile(newProject(), 'Dockerfile');
+    df.addStage({ from: 'builder', name: 'runtime' });
+    df.addStage({ from: 'rust:1.95', name: 'builder' });
+
+    // WHEN
+    const error = thrown(() => df.render());
+
+    // THEN
+    expect(error.location).toBe('Dockerfile "Dockerfile"');
   });
 });
 

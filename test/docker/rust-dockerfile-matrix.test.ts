@@ -10,17 +10,16 @@ import * as path from 'path';
 import { Project } from 'projen';
 import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
 import { RustDockerfile } from '../../src/docker/rust-dockerfile';
-import { DependencyCaching, RuntimeBase, TargetLibc } from '../../src/docker/rust-dockerfile-options';
-import { BuildPlan } from '../../src/plan/build-plan';
-import { ImagePlanOptions, resolveImagePlan } from '../../src/plan/image-plan';
+import { DependencyCaching, RuntimeBase, TargetLibc, RustDockerSettings } from '../../src/settings';
 import { lintDockerfile } from '../util/dockerfile-lint';
+import { planFor } from '../util/plan';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 /** single: a crate with rust-toolchain.toml + .cargo/config.toml; workspace: one binary of a 3-member glob workspace with a build script. */
 const SHAPES = {
-  single: { fixture: 'toolchain-file', options: {} as ImagePlanOptions, bin: 'toolchained', rustImage: 'rust:1.95-slim-trixie' },
-  workspace: { fixture: 'glob-workspace', options: { binaries: ['worker'] } as ImagePlanOptions, bin: 'worker', rustImage: 'rust:1-slim-trixie' },
+  single: { fixture: 'toolchain-file', options: {} as RustDockerSettings, bin: 'toolchained', rustImage: 'rust:1.95-slim-trixie' },
+  workspace: { fixture: 'glob-workspace', options: { binaries: ['worker'] } as RustDockerSettings, bin: 'worker', rustImage: 'rust:1-slim-trixie' },
 };
 const FACTS = {
   single: CargoWorkspace.load(path.join(FIXTURES, SHAPES.single.fixture)).facts,
@@ -68,7 +67,7 @@ const name = (c: Combo) => `${c.caching} × ${c.runtime} × ${c.libc}${c.cross ?
 const rejected = combos.filter(c => c.libc === TargetLibc.GNU && STATIC_ONLY.includes(c.runtime));
 const accepted = combos.filter(c => !rejected.includes(c));
 
-function options(c: Combo): ImagePlanOptions {
+function options(c: Combo): RustDockerSettings {
   return {
     ...SHAPES[c.shape].options,
     dependencyCaching: c.caching,
@@ -83,7 +82,7 @@ function options(c: Combo): ImagePlanOptions {
 
 function render(c: Combo): string {
   const facts = FACTS[c.shape];
-  const plan = { workspace: facts, image: resolveImagePlan(options(c), facts, '.'), pipeline: {} } as unknown as BuildPlan;
+  const plan = planFor(options(c), facts);
   const project = new Project({ name: 'matrix', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
   return new RustDockerfile(project, plan).file.render();
 }

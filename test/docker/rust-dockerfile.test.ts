@@ -3,34 +3,35 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Project, Testing } from 'projen';
-import { CargoWorkspace, CargoWorkspaceFacts } from '../../src/cargo/cargo-workspace';
+import { CargoWorkspace, CargoWorkspaceFacts } from '../../src/cargo';
 import { RustDockerfile } from '../../src/docker/rust-dockerfile';
-import {
-  DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, RustDockerfileOptions, TargetLibc,
-} from '../../src/docker/rust-dockerfile-options';
 import { RustDockerIgnore } from '../../src/docker/rust-dockerignore';
 import { BuildPlan } from '../../src/plan/build-plan';
-import { ImagePlanOptions, resolveImagePlan } from '../../src/plan/image-plan';
+import {
+  DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, DockerfileSettings, TargetLibc,
+  RustDockerSettings,
+} from '../../src/settings';
 import { lintDockerfile } from '../util/dockerfile-lint';
 import { writeFiles } from '../util/fixture-project';
+import { planFor } from '../util/plan';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const CARGO = [path.join(os.homedir(), '.cargo', 'bin', 'cargo'), 'cargo'].find(c => c === 'cargo' || fs.existsSync(c))!;
 
-function buildPlan(dir: string, options: ImagePlanOptions): BuildPlan {
+function buildPlan(dir: string, options: RustDockerSettings): BuildPlan {
   const facts: CargoWorkspaceFacts = CargoWorkspace.load(dir).facts;
-  return { workspace: facts, image: resolveImagePlan(options, facts, '.'), pipeline: {} } as unknown as BuildPlan;
+  return planFor(options, facts);
 }
 
 /** Synthesizes a project holding a RustDockerfile (+ .dockerignore) for a fixture; returns the files and the component. */
-function synth(fixture: string, options: ImagePlanOptions = {}, tweak?: (df: RustDockerfile) => void) {
+function synth(fixture: string, options: RustDockerSettings = {}, tweak?: (df: RustDockerfile) => void) {
   const project = new Project({ name: 'test', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
   const plan = buildPlan(path.join(FIXTURES, fixture), options);
   const df = new RustDockerfile(project, plan);
-  if (plan.image.dockerignore) new RustDockerIgnore(project, plan);
+  if (plan.image.context.dockerignore) new RustDockerIgnore(project, plan);
   tweak?.(df);
   const files = Testing.synth(project);
-  return { text: files[plan.image.dockerfilePath] as string, files, df };
+  return { text: files[plan.image.context.dockerfilePath] as string, files, df };
 }
 
 const lines = (text: string) => text.split('\n');
@@ -167,7 +168,7 @@ describe('SKELETON', () => {
   });
 
   /** Runs the skeleton stage for real: its COPYs and its RUN in a temp dir, then asks cargo to load the result. */
-  function runSkeleton(projectDir: string, options: RustDockerfileOptions = {}) {
+  function runSkeleton(projectDir: string, options: DockerfileSettings = {}) {
     const project = new Project({ name: 'test', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
     const df = new RustDockerfile(project, buildPlan(projectDir, { dependencyCaching: DependencyCaching.SKELETON, ...options }));
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'skel-'));
@@ -321,7 +322,7 @@ describe('toolchain', () => {
     // GIVEN rust-toolchain.toml pinning a nightly
     const plan = buildPlan(path.join(FIXTURES, 'toolchain-file'), {});
     const f = { ...plan.workspace, toolchainChannel: 'nightly-2025-01-01' };
-    const image = resolveImagePlan({}, f, '.');
+    const { image } = planFor({}, f);
     const project = new Project({ name: 'test', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
     const text = new RustDockerfile(project, { ...plan, workspace: f, image }).file.render();
     // THEN the chef stage installs it (a cached layer) and the planner inherits it
@@ -344,7 +345,7 @@ describe('no Cargo.lock', () => {
     const plan = buildPlan(path.join(FIXTURES, 'glob-workspace'), { binaries: ['api'] });
     const f = { ...plan.workspace, lockFile: undefined };
     for (const dependencyCaching of [DependencyCaching.CARGO_CHEF, DependencyCaching.SKELETON]) {
-      const image = resolveImagePlan({ dependencyCaching, binaries: ['api'] }, f, '.');
+      const { image } = planFor({ dependencyCaching, binaries: ['api'] }, f);
       const project = new Project({ name: 'test', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
       const text = new RustDockerfile(project, { ...plan, workspace: f, image }).file.render();
       expect(text).not.toMatch(/cargo (build|chef cook)[^\n]*--locked/);

@@ -10,6 +10,9 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { e2eScript } from '../../src/e2e/e2e-script';
+import { ErrorCollector } from '../../src/errors';
+import { resolveE2ePlan } from '../../src/plan/e2e-plan';
 import { AllOptions, synthWorkflow } from '../github/workflow-fixture';
 import { DOCKER, describeDocker, removeImage, uniqueTag } from '../util/docker';
 import { freePort } from '../util/net';
@@ -18,16 +21,23 @@ import { freePort } from '../util/net';
 const ENGINE_CLI = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : DOCKER;
 
 
-/** The E2E steps as the workflow renders them, checked identical to the `docker:e2e` task's. */
+/**
+ * The E2E steps of these options, from the E2E plan and its renderer; checked identical to the
+ * workflow's steps (names and scripts) and to the `docker:e2e` task's.
+ */
 function renderedE2e(options: AllOptions): Array<{ name: string; run: string }> {
+  const errors = new ErrorCollector();
+  const plan = resolveE2ePlan(options.e2e, errors);
+  errors.throwIfAny();
+  const planned = plan.tests.map(test => ({ name: test.name, run: e2eScript(test) }));
   const s = synthWorkflow(options);
   const workflowSteps = Object.values<any>(s.yaml.jobs).flatMap(job => job.steps ?? [])
     .filter((step: any) => typeof step.name === 'string' && step.name.startsWith('E2E '));
   const task = s.tasksJson.tasks['docker:e2e'];
   const taskSteps = task.steps.filter((step: any) => step.exec !== undefined);
   expect(taskSteps.map((step: any) => step.exec)).toEqual(workflowSteps.map((step: any) => step.run));
-  expect(workflowSteps.map((step: any) => step.run)).toEqual(s.plan.pipeline.e2eSteps.map(step => step.run));
-  return workflowSteps.map((step: any) => ({ name: step.name, run: step.run }));
+  expect(workflowSteps.map((step: any) => ({ name: step.name, run: step.run }))).toEqual(planned);
+  return planned;
 }
 
 /** The single E2E step of these options, as rendered. */

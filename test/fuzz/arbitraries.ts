@@ -12,13 +12,11 @@
 import * as fc from 'fast-check';
 import { FuzzCase } from './harness';
 import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
-import { DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc } from '../../src/docker/rust-dockerfile-options';
-import { ACTION_VERSIONS } from '../../src/github/action-versions';
-import { ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/github/image-workflow-options';
+import { ACTION_VERSIONS } from '../../src/plan/action-versions';
 import { Presets } from '../../src/presets/builtin-presets';
 import { RustDockerPreset } from '../../src/presets/rust-docker-preset';
-import { SETTING_KEYS } from '../../src/presets/settings-merge';
-import { RustDockerSettings } from '../../src/project/rust-docker-settings';
+import { ActionPinning, CacheBackend, MultiArchStrategy, DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc, RustDockerSettings } from '../../src/settings';
+import { SETTING_KEYS } from '../../src/settings/option-schema';
 import { shellQuote } from '../../src/shell';
 import { fixturePath } from '../util/fixture-project';
 

@@ -262,24 +262,25 @@ export async function validateOutcome(c: FuzzCase, outcome: Extract<Outcome, { k
   const files = outcome.files;
 
   // Dockerfile
-  const dockerfile = files[plan.image.dockerfilePath];
+  const { dockerfilePath, syntax, dockerignore } = plan.image.context;
+  const dockerfile = files[dockerfilePath];
   if (dockerfile === undefined) {
-    problems.push(`no Dockerfile at ${plan.image.dockerfilePath}`);
+    problems.push(`no Dockerfile at ${dockerfilePath}`);
   } else {
-    const bare = [plan.image.rustImage, plan.image.chefImage, plan.image.runtimeImage].filter((i): i is string => i !== undefined && !/[/:@]/.test(i));
+    const bare = [plan.image.builder.rustImage, plan.image.builder.chef?.image, plan.image.runtime.image].filter((i): i is string => i !== undefined && !/[/:@]/.test(i));
     for (const p of lintDockerfileCached(dockerfile, bare)) problems.push(`Dockerfile: ${p}`);
-    if (plan.image.syntax !== '' && !dockerfile.startsWith(`# syntax=${plan.image.syntax}\n`)) problems.push('Dockerfile: the syntax directive is not line 1');
+    if (syntax !== '' && !dockerfile.startsWith(`# syntax=${syntax}\n`)) problems.push('Dockerfile: the syntax directive is not line 1');
   }
 
   // .dockerignore: exactly the plan's patterns, one per line, every user pattern a whole line
-  if (plan.image.dockerignore) {
-    const text = files[plan.image.dockerignorePath];
+  if (dockerignore) {
+    const text = files[dockerignore.path];
     if (text === undefined) {
-      problems.push(`no .dockerignore at ${plan.image.dockerignorePath}`);
+      problems.push(`no .dockerignore at ${dockerignore.path}`);
     } else {
       const lines = dockerignoreLines(text);
-      if (JSON.stringify(lines) !== JSON.stringify(plan.image.dockerignorePatterns)) {
-        problems.push(`.dockerignore lines ${JSON.stringify(lines)} differ from the plan ${JSON.stringify(plan.image.dockerignorePatterns)}`);
+      if (JSON.stringify(lines) !== JSON.stringify(dockerignore.patterns)) {
+        problems.push(`.dockerignore lines ${JSON.stringify(lines)} differ from the plan ${JSON.stringify(dockerignore.patterns)}`);
       }
       for (const p of [...(c.options.dockerignoreAllow ?? []), ...(c.options.dockerignoreDeny ?? [])]) {
         if (/[\r\n]/.test(p)) problems.push(`.dockerignore: accepted a pattern with a line break: ${JSON.stringify(p)}`);
@@ -288,7 +289,7 @@ export async function validateOutcome(c: FuzzCase, outcome: Extract<Outcome, { k
   }
 
   // workflows
-  for (const rel of plan.pipeline.workflowFiles) {
+  for (const rel of plan.pipeline.workflow ? [plan.pipeline.workflow.file] : []) {
     const text = files[rel];
     if (text === undefined) {
       problems.push(`no workflow at ${rel}`);

@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import { prepare, rejectionProblems, synthCase } from './harness';
-import { SETTING_KEYS } from '../../src/presets/settings-merge';
 import { RustDockerOptions } from '../../src/project/rust-docker';
+import { SETTING_KEYS } from '../../src/settings/option-schema';
 
 const WRONG_VALUES: unknown[] = [null, 42, -1, 'text', '', true, [], ['x'], [42], [null], {}, { a: 1 }, { a: null }];
 const EXTRA_KEYS = ['cargoDir', 'presets', 'adoptExistingFiles'];

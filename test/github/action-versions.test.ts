@@ -1,7 +1,7 @@
 import { synthWorkflow } from './workflow-fixture';
-import { DependencyCaching } from '../../src/docker/rust-dockerfile-options';
-import { ACTION_VERSIONS, addActionVersionComments, resolveActionRefs } from '../../src/github/action-versions';
-import { ActionPinning, CacheBackend } from '../../src/github/image-workflow-options';
+import { addActionVersionComments } from '../../src/github/image-workflow';
+import { ACTION_VERSIONS, resolveActionRefs } from '../../src/plan/action-versions';
+import { DependencyCaching, ActionPinning, CacheBackend } from '../../src/settings';
 
 describe('action reference table', () => {
   test.each(Object.entries(ACTION_VERSIONS))('%s: a full SHA, a semver release of the major tag', (_action, row) => {

@@ -75,7 +75,7 @@ describe('drift check', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-'));
     const project = new javascript.NodeProject({ name: 'n', outdir, defaultReleaseBranch: 'main', packageManager: javascript.NodePackageManager.YARN_CLASSIC });
     // WHEN the job is rendered
-    const job = driftCheckJob(project, planFor().pipeline);
+    const job = driftCheckJob(project, planFor().pipeline.workflow!);
     // THEN it uses the frozen-lockfile install and read-only permissions
     expect(job.steps.map(s => s.run).filter(Boolean)[0]).toBe('yarn install --check-files --frozen-lockfile');
     expect(job.permissions).toEqual({ contents: 'read' });

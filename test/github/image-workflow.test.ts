@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { github } from 'projen';
 import { steps, stepIndex, synthWorkflow } from './workflow-fixture';
-import { DependencyCaching } from '../../src/docker/rust-dockerfile-options';
+import { e2eScript } from '../../src/e2e/e2e-script';
 import { ImageWorkflow } from '../../src/github/image-workflow';
-import { ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/github/image-workflow-options';
+import { DependencyCaching, ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/settings';
 import { lintWorkflow } from '../util/workflow-lint';
 
 const BOTH = ['linux/amd64', 'linux/arm64'];
@@ -63,7 +63,7 @@ describe('default workflow', () => {
 
   test('E2E runs the plan’s scripts against the loaded local tag, passed by env', () => {
     const e2e = steps(s.yaml, 'image')[stepIndex(s.yaml, 'image', 'e2e_1')];
-    expect(e2e).toEqual({ 'name': 'E2E smoke test', 'id': 'e2e_1', 'env': { IMAGE: 'hello-svc:local' }, 'run': s.plan.pipeline.e2eSteps[0].run, 'timeout-minutes': 10 });
+    expect(e2e).toEqual({ 'name': 'E2E smoke test', 'id': 'e2e_1', 'env': { IMAGE: 'hello-svc:local' }, 'run': e2eScript(s.plan.pipeline.e2e.tests[0]), 'timeout-minutes': 10 });
   });
 
   test('login and push are skipped on pull requests; push reuses the cache with the full tag set', () => {
@@ -100,10 +100,11 @@ describe('default workflow', () => {
 
   test('build args carry the OCI label values from metadata', () => {
     const args: string = steps(s.yaml, 'image')[stepIndex(s.yaml, 'image', 'build')].with['build-args'];
-    for (const a of s.plan.pipeline.buildArgs) {
-      expect(args).toContain(`${a.name}=\${{ fromJSON(steps.meta.outputs.json).labels[`);
+    const labelArgs = Object.entries(s.plan.image.runtime.labelBuildArgs);
+    for (const [label, name] of labelArgs) {
+      expect(args).toContain(`${name}=\${{ fromJSON(steps.meta.outputs.json).labels['${label}'] }}`);
     }
-    expect(s.plan.pipeline.buildArgs.length).toBeGreaterThanOrEqual(4);
+    expect(labelArgs.length).toBeGreaterThanOrEqual(4);
   });
 
   test('permissions: read-only at the top, packages: write only on the pushing job, drift read-only', () => {
@@ -251,7 +252,7 @@ describe('multi-arch', () => {
         'cache-to': `type=gha,mode=max,scope=hello-svc-${dashed},ignore-error=true`,
       });
       const e2e = job.steps[ids.indexOf(`e2e_${slug}_1`)];
-      expect(e2e).toMatchObject({ name: `${s.plan.pipeline.e2eSteps[0].name} (${platform})`, env: { IMAGE: `hello-svc:local-${dashed}` }, run: s.plan.pipeline.e2eSteps[0].run });
+      expect(e2e).toMatchObject({ name: `${s.plan.pipeline.e2e.tests[0].name} (${platform})`, env: { IMAGE: `hello-svc:local-${dashed}` }, run: e2eScript(s.plan.pipeline.e2e.tests[0]) });
     }
     // AND the push reuses both platforms' caches (the load builds exported them)
     const push = job.steps[ids.indexOf('push')];
@@ -283,7 +284,7 @@ describe('multi-arch', () => {
   });
 
   test('CROSS_COMPILE makes the Dockerfile cross-compile', () => {
-    expect(synthWorkflow({ platforms: BOTH, multiArchStrategy: MultiArchStrategy.CROSS_COMPILE }).plan.image.crossCompile).toBe(true);
+    expect(synthWorkflow({ platforms: BOTH, multiArchStrategy: MultiArchStrategy.CROSS_COMPILE }).plan.image.builder.crossCompile).toBe(true);
   });
 });
 
@@ -503,7 +504,7 @@ describe('every pushed platform is built, loaded and E2E-tested before any push,
     const job = s.yaml.jobs.image;
     const pushed = pushedPlatforms(job);
     expect(pushed.length).toBeGreaterThan(0);
-    expect(new Set(pushed)).toEqual(new Set(s.plan.pipeline.platforms.map(x => x.platform)));
+    expect(new Set(pushed)).toEqual(new Set(s.plan.pipeline.workflow!.platforms.map(x => x.platform)));
     // a job-level condition would skip everything on pull requests
     expect(job.if).toBeUndefined();
     for (const st of runs(job)) {
@@ -518,7 +519,7 @@ describe('every pushed platform is built, loaded and E2E-tested before any push,
         expect(ids.indexOf(build.id)).toBeLessThan(firstPush);
         // AND every E2E step runs against that build's image, after it, before the push, not skipped on pull requests
         const tests = st.filter((x: any) => x.id.startsWith('e2e') && x.env?.IMAGE === build.with.tags);
-        expect(tests.map((x: any) => x.run)).toEqual(s.plan.pipeline.e2eSteps.map(x => x.run));
+        expect(tests.map((x: any) => x.run)).toEqual(s.plan.pipeline.e2e.tests.map(e2eScript));
         for (const t of tests) {
           expect(t.if).toBeUndefined();
           expect(ids.indexOf(t.id)).toBeGreaterThan(ids.indexOf(build.id));

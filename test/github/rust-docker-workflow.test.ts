@@ -1,7 +1,7 @@
 import { Testing } from 'projen';
 import * as YAML from 'yaml';
-import { MultiArchStrategy } from '../../src/github/image-workflow-options';
 import { RustDockerProject } from '../../src/project/rust-docker-project';
+import { MultiArchStrategy } from '../../src/settings';
 import { fixtureOutdir } from '../util/fixture-project';
 import { lintWorkflow } from '../util/workflow-lint';
 

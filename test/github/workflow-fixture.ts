@@ -5,13 +5,12 @@ import * as path from 'path';
 import { github, Project, Testing } from 'projen';
 import * as YAML from 'yaml';
 import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
-import { DockerIgnoreOptions, RustDockerfileOptions } from '../../src/docker/rust-dockerfile-options';
 import { ImageWorkflow } from '../../src/github/image-workflow';
-import { ImageWorkflowOptions } from '../../src/github/image-workflow-options';
 import { BuildPlan, resolveBuildPlan } from '../../src/plan/build-plan';
+import { DockerIgnoreSettings, DockerfileSettings, WorkflowSettings } from '../../src/settings';
 import { DockerTasks } from '../../src/tasks/docker-tasks';
 
-export type AllOptions = RustDockerfileOptions & DockerIgnoreOptions & ImageWorkflowOptions;
+export type AllOptions = DockerfileSettings & DockerIgnoreSettings & WorkflowSettings;
 
 const facts = CargoWorkspace.load(path.join(__dirname, '..', 'fixtures', 'single-crate')).facts;
 
@@ -49,7 +48,7 @@ export function synthWorkflow(options: AllOptions = {}, patch?: (w: ImageWorkflo
   const tasks = new DockerTasks(project, plan);
   patch?.(workflow);
   const out = Testing.synth(project);
-  const fileName = plan.pipeline.workflowFiles[0];
+  const fileName = plan.pipeline.workflow!.file;
   const text = out[fileName];
   return { project, workflow, tasks, plan, text, yaml: YAML.parse(text), tasksJson: out['.projen/tasks.json'], fileName };
 }

@@ -1,6 +1,5 @@
 import { AllOptions, synthWorkflow } from './workflow-fixture';
-import { DependencyCaching } from '../../src/docker/rust-dockerfile-options';
-import { ActionPinning, CacheBackend, ImageE2eOptions, MultiArchStrategy } from '../../src/github/image-workflow-options';
+import { DependencyCaching, ActionPinning, CacheBackend, E2eSettings, MultiArchStrategy } from '../../src/settings';
 import { lintWorkflow, runScripts } from '../util/workflow-lint';
 
 // Every accepted combination of the options that shape the workflow.
@@ -32,7 +31,7 @@ const supplyChains: { [name: string]: AllOptions } = {
     buildSecrets: [{ id: 'npm-token' }],
   },
 };
-const e2es: { [name: string]: ImageE2eOptions } = {
+const e2es: { [name: string]: E2eSettings } = {
   smoke: {},
   commands: { smokeTest: false, commands: ['docker run --rm "$IMAGE" --help', 'docker image inspect "$IMAGE" >/dev/null'] },
   http: { smokeArgs: [], httpProbe: { port: 8080, path: '/healthz', args: ['serve'], env: { RUST_LOG: 'debug' } } },

@@ -1,8 +1,7 @@
-import { DependencyCaching, RuntimeBase } from '../../src/docker/rust-dockerfile-options';
 import { RustDockerError } from '../../src/errors';
-import { ActionPinning } from '../../src/github/image-workflow-options';
 import { Presets } from '../../src/presets/builtin-presets';
 import { applyPresets, RustDockerPreset } from '../../src/presets/rust-docker-preset';
+import { ActionPinning, DependencyCaching, RuntimeBase } from '../../src/settings';
 
 const acme: RustDockerPreset = {
   name: 'acme',

@@ -7,10 +7,9 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import { Testing } from 'projen';
 import * as YAML from 'yaml';
-import { DebianRelease, DependencyCaching, RuntimeBase, TargetLibc } from '../../src/docker/rust-dockerfile-options';
-import { ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/github/image-workflow-options';
 import { Presets } from '../../src/presets/builtin-presets';
 import { RustDockerProject, RustDockerProjectOptions } from '../../src/project/rust-docker-project';
+import { DebianRelease, DependencyCaching, RuntimeBase, TargetLibc, ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/settings';
 import { fixtureOutdir } from '../util/fixture-project';
 import { lintWorkflow } from '../util/workflow-lint';
 

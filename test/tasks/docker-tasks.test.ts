@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'projen';
 import { TaskRuntime } from 'projen/lib/cli/task-runtime';
+import { e2eScript } from '../../src/e2e/e2e-script';
 import { DockerTasks } from '../../src/tasks/docker-tasks';
 import { AllOptions, newProject, planFor, synthWorkflow } from '../github/workflow-fixture';
 import { freePort } from '../util/net';
@@ -98,21 +99,21 @@ describe('DockerTasks', () => {
     try {
       const hostile = "it's $HOME `id` \"q\" *";
       const plan = planFor({ e2e: { smokeArgs: ['sh', '-c', 'printf "<%s>" "$1"', 'sh', hostile], commands: ['docker run --rm "$IMAGE" true'] } });
-      const [smoke, command] = plan.pipeline.e2eSteps;
+      const [smoke, command] = plan.pipeline.e2e.tests.map(t => ({ run: e2eScript(t) }));
       // WHEN the scripts run with IMAGE set, as in CI
       const r = spawnSync('bash', ['-c', smoke.run], { env: { ...process.env, IMAGE: tag }, encoding: 'utf-8', timeout: 60000 });
       // THEN the container saw the exact argument (its output is shown after the verdict)
       expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: `ok: the container exited with code 0\ncontainer logs:\n<${hostile}>` });
       expect(spawnSync('bash', ['-c', command.run], { env: { ...process.env, IMAGE: tag }, timeout: 60000 }).status).toBe(0);
       // AND a failing container fails the step
-      const failing = planFor({ e2e: { smokeArgs: ['false'] } }).pipeline.e2eSteps[0];
+      const failing = { run: e2eScript(planFor({ e2e: { smokeArgs: ['false'] } }).pipeline.e2e.tests[0]) };
       expect(spawnSync('bash', ['-c', failing.run], { env: { ...process.env, IMAGE: tag }, timeout: 60000 }).status).not.toBe(0);
     } finally {
       spawnSync('docker', ['rmi', tag]);
     }
   }, 120_000);
 
-  const realProbe = (e2e: AllOptions['e2e'], tag: string) => spawnSync('bash', ['-c', planFor({ e2e }).pipeline.e2eSteps[0].run],
+  const realProbe = (e2e: AllOptions['e2e'], tag: string) => spawnSync('bash', ['-c', e2eScript(planFor({ e2e }).pipeline.e2e.tests[0])],
     { env: { ...process.env, IMAGE: tag }, encoding: 'utf-8', timeout: 90000 });
   function withLocalImage(name: string, fn: (tag: string) => void) {
     const tag = `prd-e2e-${name}:${process.pid}`;

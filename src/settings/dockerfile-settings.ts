@@ -62,28 +62,31 @@ export enum RuntimeBase {
   CUSTOM = 'custom',
 }
 
-/** A HEALTHCHECK for the runtime image. */
+/**
+ * A HEALTHCHECK (exec form): the `healthcheck` setting of the runtime image, and what
+ * `DockerStage.healthcheck()` of the Dockerfile model takes. Unset fields render no flag (Docker's default).
+ */
 export interface DockerHealthcheck {
   /** The command, exec form (e.g. `["/usr/local/bin/svc", "health"]`). */
   readonly command: string[];
   /**
-   * Seconds between checks.
-   * @default 30
+   * Seconds between checks (`--interval`, 1 to 2147483647).
+   * @default - Docker's default (30)
    */
   readonly intervalSeconds?: number;
   /**
-   * Seconds before a check is considered failed.
-   * @default 30
+   * Seconds before a check is considered failed (`--timeout`, 1 to 2147483647).
+   * @default - Docker's default (30)
    */
   readonly timeoutSeconds?: number;
   /**
-   * Seconds of start-up grace.
-   * @default 0
+   * Seconds of start-up grace (`--start-period`, 0 to 2147483647); 0 renders no flag (Docker rejects `0s`).
+   * @default - Docker's default (0)
    */
   readonly startPeriodSeconds?: number;
   /**
-   * Consecutive failures before the container is unhealthy.
-   * @default 3
+   * Consecutive failures before the container is unhealthy (`--retries`, 1 to 2147483647).
+   * @default - Docker's default (3)
    */
   readonly retries?: number;
 }
@@ -109,8 +112,8 @@ export interface BuildSecret {
   readonly githubSecret?: string;
 }
 
-/** Options for the generated Rust Dockerfile. */
-export interface RustDockerfileOptions {
+/** Settings of the generated Rust Dockerfile (part of `RustDockerSettings`). */
+export interface DockerfileSettings {
   /**
    * Path of the generated Dockerfile, relative to the project root.
    * @default - "Dockerfile" in the build context (the cargo folder)
@@ -338,46 +341,4 @@ export interface RustDockerfileOptions {
    * @default - Docker's default (SIGTERM)
    */
   readonly stopSignal?: string;
-}
-
-/** How `.dockerignore` is written. */
-export enum DockerIgnoreMode {
-  /**
-   * `*` then `!` entries for exactly what the build needs (manifests, `Cargo.lock`, toolchain file, cargo
-   * config, vendored sources, each member's `src/`, build script and target folders): unrelated edits never
-   * bust the cache. Files read by `include_str!` or build scripts elsewhere need `dockerignoreAllow`.
-   */
-  ALLOW_LIST = 'allow-list',
-  /**
-   * Only what a cargo build never reads is excluded (`.git`, `.github`, `.projen`, `node_modules`, `target`,
-   * `**` `/target`, the Dockerfile, `.dockerignore`); everything else is sent (Markdown too: it may be `include_str!`'d).
-   */
-  DENY_LIST = 'deny-list',
-}
-
-/** Options for the generated `.dockerignore`. */
-export interface DockerIgnoreOptions {
-  /**
-   * Generate `.dockerignore`.
-   * @default true
-   */
-  readonly dockerignore?: boolean;
-
-  /**
-   * Allow-list or deny-list.
-   * @default DockerIgnoreMode.ALLOW_LIST
-   */
-  readonly dockerignoreMode?: DockerIgnoreMode;
-
-  /**
-   * Extra paths sent to the build (allow-list entries).
-   * @default - none
-   */
-  readonly dockerignoreAllow?: string[];
-
-  /**
-   * Extra patterns kept out of the build context.
-   * @default - none
-   */
-  readonly dockerignoreDeny?: string[];
 }

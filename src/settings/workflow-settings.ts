@@ -61,7 +61,7 @@ export interface HttpProbe {
 }
 
 /** End-to-end tests run against the freshly built image, before anything is pushed. The same in CI and in the `docker:e2e` task. */
-export interface ImageE2eOptions {
+export interface E2eSettings {
   /**
    * Run the smoke test: the image starts detached, without network (`--network=none`), with
    * `smokeArgs`; it passes when the container exits with 0 (a command such as `--version`) or is
@@ -109,8 +109,8 @@ export interface ImageE2eOptions {
   readonly timeoutMinutes?: number;
 }
 
-/** Options for the GitHub image workflow. */
-export interface ImageWorkflowOptions {
+/** Settings of the GitHub image workflow and its E2E tests (part of `RustDockerSettings`). */
+export interface WorkflowSettings {
   /**
    * Generate the image workflow.
    * @default true
@@ -255,5 +255,5 @@ export interface ImageWorkflowOptions {
    * End-to-end tests run on the loaded image before push.
    * @default - the smoke test only
    */
-  readonly e2e?: ImageE2eOptions;
+  readonly e2e?: E2eSettings;
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { MergeRule, mergeRuleOf, SETTING_KEYS } from '../../src/presets/settings-merge';
+import { MergeRule, mergeRuleOf, optionSpec, SETTING_KEYS } from '../../src/settings/option-schema';
 
 /** Property names of an interface declared in a source file (own props only). */
 function interfaceProps(file: string, name: string): string[] {
@@ -16,12 +16,23 @@ describe('settings merge table', () => {
     // GIVEN the option interfaces RustDockerSettings extends
     const src = path.join(__dirname, '..', '..', 'src');
     const props = [
-      ...interfaceProps(path.join(src, 'docker/rust-dockerfile-options.ts'), 'RustDockerfileOptions'),
-      ...interfaceProps(path.join(src, 'docker/rust-dockerfile-options.ts'), 'DockerIgnoreOptions'),
-      ...interfaceProps(path.join(src, 'github/image-workflow-options.ts'), 'ImageWorkflowOptions'),
+      ...interfaceProps(path.join(src, 'settings/dockerfile-settings.ts'), 'DockerfileSettings'),
+      ...interfaceProps(path.join(src, 'settings/dockerignore-settings.ts'), 'DockerIgnoreSettings'),
+      ...interfaceProps(path.join(src, 'settings/workflow-settings.ts'), 'WorkflowSettings'),
     ];
     // THEN the merge table knows each one, and nothing else
     expect([...SETTING_KEYS].sort()).toEqual(props.sort());
+  });
+
+  test.each([
+    ['healthcheck', 'dockerfile-settings.ts', 'DockerHealthcheck'],
+    ['buildSecrets', 'dockerfile-settings.ts', 'BuildSecret'],
+    ['e2e', 'workflow-settings.ts', 'E2eSettings'],
+    ['e2e.httpProbe', 'workflow-settings.ts', 'HttpProbe'],
+  ])('the schema knows every field of %s (%s %s)', (key, file, iface) => {
+    // GIVEN the struct interface / WHEN compared with the schema's fields / THEN they are the same
+    const props = interfaceProps(path.join(__dirname, '..', '..', 'src', 'settings', file), iface);
+    expect(Object.keys(optionSpec(key)!.fields!).sort()).toEqual(props.sort());
   });
 
   test('documented rules: package lists append, maps merge, the rest replaces', () => {

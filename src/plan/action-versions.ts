@@ -1,5 +1,5 @@
 import { RustDockerError, showValue } from '../errors';
-import { ActionPinning } from './image-workflow-options';
+import { ActionPinning } from '../settings';
 
 /** One row of the action reference table. */
 export interface ActionVersion {
@@ -96,20 +96,4 @@ function parseOverride(action: string, value: string): ResolvedActionRef {
     throw RustDockerError.forOption(option, `${showValue(refText)} looks like a short commit SHA`, 'GitHub only resolves full 40-character SHAs safely; give the full SHA');
   }
   return comment ? { uses: `${action}@${refText}`, comment } : { uses: `${action}@${refText}` };
-}
-
-/**
- * Appends `# <version>` comments to `uses: owner/action@<sha>` lines of a rendered workflow.
- * (The YAML model cannot carry comments; this runs on the synthesized text.)
- */
-export function addActionVersionComments(yamlText: string, refs: { [action: string]: ResolvedActionRef }): string {
-  const comments = new Map<string, string>();
-  for (const ref of Object.values(refs)) {
-    if (ref.comment) comments.set(ref.uses, ref.comment);
-  }
-  if (comments.size === 0) return yamlText;
-  return yamlText.replace(/^(\s*(?:- )?uses: )(\S+)$/gm, (line, prefix: string, uses: string) => {
-    const comment = comments.get(uses);
-    return comment ? `${prefix}${uses} # ${comment}` : line;
-  });
 }

@@ -1,5 +1,6 @@
-import { DockerIgnoreOptions, RustDockerfileOptions } from '../docker/rust-dockerfile-options';
-import { ImageWorkflowOptions } from '../github/image-workflow-options';
+import { DockerfileSettings } from './dockerfile-settings';
+import { DockerIgnoreSettings } from './dockerignore-settings';
+import { WorkflowSettings } from './workflow-settings';
 
 /**
  * Every shareable knob of the generated Dockerfile, `.dockerignore`, workflow and E2E tests.
@@ -8,4 +9,4 @@ import { ImageWorkflowOptions } from '../github/image-workflow-options';
  * merged in one order: library defaults → presets (in the order given) → the project's own
  * settings → values the presets force.
  */
-export interface RustDockerSettings extends RustDockerfileOptions, DockerIgnoreOptions, ImageWorkflowOptions {}
+export interface RustDockerSettings extends DockerfileSettings, DockerIgnoreSettings, WorkflowSettings {}

@@ -1,0 +1,113 @@
+/** The steps every build strategy shares: toolchain, packages, cargo config, target, cargo commands, mounts. */
+import { crossEnv, crossInstallCommands } from './cross-compile';
+import { OUT_DIR, RUST_TARGET_FILE } from './dockerfile-layout';
+import { CacheSharing, DockerStage, MountType, RunMount } from './dockerfile-stage';
+import { CROSS_ARCHES, DEPS_TARGET_CACHE } from '../plan/builder-plan';
+import { ImagePlan } from '../plan/image-plan';
+import { TargetLibc } from '../settings';
+import { shellQuote } from '../shell';
+
+export function buildPlatform(p: ImagePlan): string | undefined {
+  return p.builder.crossCompile ? '$BUILDPLATFORM' : undefined;
+}
+
+export function installBuildPackages(stage: DockerStage, p: ImagePlan): void {
+  if (p.builder.packages.length === 0) return;
+  stage.run({
+    commands: [
+      'apt-get update',
+      `apt-get install -y --no-install-recommends ${p.builder.packages.join(' ')}`,
+      'rm -rf /var/lib/apt/lists/*',
+    ],
+  });
+}
+
+/**
+ * `RUSTUP_TOOLCHAIN` (and, for a channel the image lacks, its one-time install) in the first build
+ * stage, so every later stage and cargo command uses it, whatever rust-toolchain.toml says.
+ */
+export function useToolchain(stage: DockerStage, p: ImagePlan): void {
+  const tc = p.builder.toolchain;
+  if (tc.rustupToolchain === undefined) return;
+  if (tc.install === undefined) {
+    stage.comment(`the image's own toolchain, whatever ${p.cargo.toolchainFile ?? 'the toolchain file'} pins (rustup would otherwise download another one)`);
+    stage.env('RUSTUP_TOOLCHAIN', tc.rustupToolchain, { allowSubstitution: true });
+    return;
+  }
+  stage.comment(`${p.cargo.toolchainFile ?? 'the toolchain file'} pins ${tc.install}, which the image lacks: installed once, here (minimal profile; components are not needed to build)`);
+  stage.env('RUSTUP_TOOLCHAIN', tc.rustupToolchain);
+  stage.run(`rustup toolchain install ${shellQuote(tc.install)} --profile minimal --no-self-update`);
+}
+
+export function copyCargoConfig(stage: DockerStage, p: ImagePlan, why: string): void {
+  const copies: Array<[string, string]> = [];
+  if (p.cargo.cargoConfigFile) copies.push([p.cargo.cargoConfigFile, p.cargo.cargoConfigFile]);
+  for (const dir of p.cargo.vendorDirs) copies.push([dir, `${dir}/`]);
+  if (copies.length === 0) return;
+  stage.comment(`cargo config ${why}`);
+  for (const [src, dest] of copies) stage.copy({ sources: [src], dest });
+}
+
+/**
+ * MUSL or cross builds: record the Rust target in /rust-target, install the linker and the std of the target.
+ * Cross (glibc): when $TARGETARCH is not the build machine's, the target's C libraries too (`crossInstallCommands`).
+ */
+export function setupTarget(stage: DockerStage, p: ImagePlan): void {
+  if (!p.builder.explicitTarget) return;
+  const libc = p.builder.targetLibc === TargetLibc.MUSL ? 'musl' : 'gnu';
+  if (!p.builder.crossCompile) {
+    stage.comment('static binary: the musl target of the build machine\'s architecture (musl-gcc for C dependencies)');
+    for (const arch of Object.values(CROSS_ARCHES)) stage.env(`CC_${arch}_unknown_linux_musl`, 'musl-gcc');
+    stage.run({ commands: [`echo "$(uname -m)-unknown-linux-${libc}" > ${RUST_TARGET_FILE}`, `rustup target add "$(cat ${RUST_TARGET_FILE})"`] });
+    return;
+  }
+  stage.comment('cross-compilation: this stage runs on $BUILDPLATFORM and compiles for $TARGETARCH with a cross linker');
+  for (const [name, value] of crossEnv(libc)) stage.env(name, value);
+  stage.arg('TARGETARCH');
+  stage.run({ commands: crossInstallCommands(p, libc) });
+}
+
+/**
+ * Flags shared by `cargo chef cook` and `cargo build`. `cargo chef cook --bin` takes one binary
+ * (and cook takes no extra cargo arguments): with several binaries cook builds the package's.
+ */
+export function cargoFlags(p: ImagePlan, forCook: boolean): string[] {
+  const flags = p.cargo.locked ? ['--locked'] : [];
+  flags.push(...(p.cargo.profile === 'release' ? ['--release'] : ['--profile', p.cargo.profile]));
+  if (p.cargo.isWorkspace) flags.push('-p', p.cargo.packageName);
+  if (!forCook || p.cargo.binaries.length === 1) for (const b of p.cargo.binaries) flags.push('--bin', b.name);
+  if (p.cargo.allFeatures) flags.push('--all-features');
+  if (p.cargo.noDefaultFeatures) flags.push('--no-default-features');
+  if (p.cargo.features.length > 0) flags.push('--features', p.cargo.features.join(','));
+  if (p.builder.explicitTarget) flags.push('--target', `"$(cat ${RUST_TARGET_FILE})"`);
+  if (!forCook) flags.push(...p.cargo.extraBuildArgs.map(shellQuote));
+  return flags;
+}
+
+export function cargoBuild(p: ImagePlan): string {
+  return ['cargo build', ...cargoFlags(p, false)].join(' ');
+}
+
+/** Where cargo puts the binaries (a shell word). */
+export function artifactDir(p: ImagePlan): string {
+  return p.builder.explicitTarget ? `"target/$(cat ${RUST_TARGET_FILE})/${p.cargo.profileDir}"` : `target/${p.cargo.profileDir}`;
+}
+
+export function copyOut(p: ImagePlan): string[] {
+  const dir = artifactDir(p);
+  return [`mkdir -p ${OUT_DIR}`, `cp ${p.cargo.binaries.map(b => `${dir}/${b.name}`).join(' ')} ${OUT_DIR}/`];
+}
+
+/**
+ * The plan's cache mounts (registry, git db, and `target/` for CACHE_MOUNTS), locked: cargo does not
+ * share them safely. SKELETON's copy of the dependency build's `target/` only on that step (`depsBuild`).
+ */
+export function registryMounts(p: ImagePlan, depsBuild = false): RunMount[] {
+  return p.builder.cacheMounts
+    .filter(m => depsBuild || m.target !== DEPS_TARGET_CACHE)
+    .map(m => ({ type: MountType.CACHE, target: m.target, id: m.id, sharing: CacheSharing.LOCKED }));
+}
+
+export function secretMounts(p: ImagePlan): RunMount[] {
+  return p.builder.secrets.map(s => ({ type: MountType.SECRET, id: s.id, env: s.env, required: s.required || undefined }));
+}

@@ -1,0 +1,31 @@
+/**
+ * Names and paths of the generated Dockerfile that several of its parts (and the escape hatches)
+ * must agree on.
+ */
+
+/** Stage names (`file.tryFindStage(STAGE.BUILDER)`). */
+export const STAGE = {
+  /** CARGO_CHEF: cargo-chef and the build packages. */
+  CHEF: 'chef',
+  /** CARGO_CHEF: computes recipe.json. */
+  PLANNER: 'planner',
+  /** SKELETON: the common base of the build stages. */
+  BASE: 'base',
+  /** SKELETON: manifests and stub targets. */
+  SKELETON: 'skeleton',
+  /** Compiles the binaries into OUT_DIR (every strategy). */
+  BUILDER: 'builder',
+  /** The runtime image before the binaries (glibc guard). */
+  RUNTIME_BASE: 'runtime-base',
+  /** Checks the binaries against runtime-base. */
+  GLIBC_GUARD: 'glibc-guard',
+  /** The final image. */
+  RUNTIME: 'runtime',
+} as const;
+
+/** Folder of the builder stage that holds the compiled binaries, whatever the strategy. */
+export const OUT_DIR = '/out';
+/** File in which the builder stage records the Rust target triple (MUSL or cross builds). */
+export const RUST_TARGET_FILE = '/rust-target';
+/** Where the glibc guard mounts the runtime-base stage. */
+export const GUARD_RUNTIME_ROOT = '/runtime';

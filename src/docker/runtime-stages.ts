@@ -1,0 +1,117 @@
+/** The runtime stages: runtime-base, the glibc guard, the final image. */
+import { Dockerfile } from './dockerfile';
+import { GUARD_RUNTIME_ROOT, OUT_DIR, STAGE } from './dockerfile-layout';
+import { DockerStage } from './dockerfile-stage';
+import { ImagePlan } from '../plan/image-plan';
+import { PackageManager } from '../plan/runtime-plan';
+import { RuntimeBase } from '../settings';
+import { shellQuote } from '../shell';
+
+/**
+ * The runtime image. With the glibc guard: `runtime-base` (image, packages, user) → `glibc-guard`
+ * (the builder checks the binaries against runtime-base's libraries) → `runtime` (runtime-base +
+ * the checked binaries), so a binary that could not start on the runtime fails the build instead.
+ */
+export function runtimeStages(file: Dockerfile, p: ImagePlan): { runtime: DockerStage; runtimeBase?: DockerStage; glibcGuard?: DockerStage } {
+  if (!p.runtime.glibcGuard) {
+    const runtime = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME });
+    prepareRuntime(runtime, p);
+    finishRuntime(runtime, p, STAGE.BUILDER);
+    return { runtime };
+  }
+  const runtimeBase = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME_BASE });
+  prepareRuntime(runtimeBase, p);
+  const glibcGuard = file.addStage({ from: STAGE.BUILDER, name: STAGE.GLIBC_GUARD });
+  glibcGuard.comment('fail the build, not the container start, when a binary needs a glibc version or a library the runtime image lacks');
+  // cross builds name the target platform in the guard's messages
+  if (p.builder.crossCompile) glibcGuard.arg('TARGETPLATFORM');
+  // one shell script over continued lines (a loop cannot be split into "&&" commands)
+  const script = [`--mount=type=bind,from=${STAGE.RUNTIME_BASE},target=${GUARD_RUNTIME_ROOT}`, ...glibcGuardScript(p)];
+  glibcGuard.addInstruction('RUN', script.join(` \\\n${' '.repeat(4)}`));
+  const runtime = file.addStage({ from: STAGE.RUNTIME_BASE, name: STAGE.RUNTIME });
+  finishRuntime(runtime, p, STAGE.GLIBC_GUARD);
+  return { runtime, runtimeBase, glibcGuard };
+}
+
+/**
+ * The guard: for every binary, each shared library it needs (`NEEDED`) must exist in the runtime image,
+ * and each symbol version it references (`GLIBC_2.39`, weak ones too: the loader warns about those)
+ * must be defined by that library there. Read with `readelf`, which reads any architecture's ELF files.
+ */
+function glibcGuardScript(p: ImagePlan): string[] {
+  const root = GUARD_RUNTIME_ROOT;
+  // "<library>@<version>" for each version reference, "<library>@" for each NEEDED library
+  const needs = "awk '/^Version needs section/ { n = 1; next } /^Version (definition|symbols) section/ { n = 0 } "
+    + 'n && / File: / { for (i = 1; i <= NF; i++) if ($i == "File:") f = $(i + 1) } '
+    + "n && / Name: / { for (i = 1; i <= NF; i++) if ($i == \"Name:\") print f \"@\" $(i + 1) }'";
+  const defines = "awk '/^Version definition section/ { d = 1; next } /^Version (needs|symbols) section/ { d = 0 } "
+    + "d && / Name: / { for (i = 1; i <= NF; i++) if ($i == \"Name:\") print $(i + 1) }'";
+  const neededLibs = String.raw`sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1@/p'`;
+  const platform = p.builder.crossCompile ? ' ($TARGETPLATFORM)' : '';
+  const fix = p.runtime.base === RuntimeBase.CUSTOM
+    ? 'use a runtime image of the same Debian release as the builder (option "debianRelease"), or add the library to "runtimePackages"'
+    : `build and run on one Debian release (option "debianRelease", now ${p.builder.debianRelease}) without hand-picked images of another release, and add missing libraries to "runtimePackages"`;
+  return [
+    'command -v readelf >/dev/null || { echo "glibc guard: readelf is missing in the builder image: add binutils to buildPackages, or set glibcGuard to false" >&2; exit 1; };',
+    'status=0;',
+    `for bin in ${OUT_DIR}/*; do`,
+    `  for need in $({ readelf -W -V "$bin" | ${needs}; readelf -W -d "$bin" | ${neededLibs}; } | sort -u); do`,
+    '    lib=${need%@*}; ver=${need#*@};',
+    `    path=$(find -H ${root}/lib ${root}/lib64 ${root}/usr/lib ${root}/usr/lib64 -maxdepth 2 -name "$lib" 2>/dev/null | head -n 1);`,
+    `    while [ -n "$path" ] && [ -L "$path" ]; do t=$(readlink "$path"); case "$t" in /*) path=${root}$t ;; *) path=$(dirname "$path")/$t ;; esac; done;`,
+    '    if [ -z "$path" ]; then echo "glibc guard: ${bin##*/} needs $lib, which the runtime image' + platform + ' does not have" >&2; status=1;',
+    `    elif [ -n "$ver" ] && ! readelf -W -V "$path" | ${defines} | grep -qxF "$ver"; then echo "glibc guard: \${bin##*/} needs $ver of $lib, which the runtime image's $lib does not define" >&2; status=1; fi;`,
+    '  done;',
+    'done;',
+    `if [ "$status" -ne 0 ]; then echo ${shellQuote(`glibc guard: the image would not start. Fix: ${fix}.`)} >&2; exit 1; fi`,
+  ];
+}
+
+/** Packages, then the non-root user (what the binaries' checks see). */
+function prepareRuntime(rt: DockerStage, p: ImagePlan): void {
+  installRuntimePackages(rt, p);
+  if (p.runtime.user?.create) {
+    const { uid, gid, name } = p.runtime.user;
+    rt.comment('non-root user with a fixed UID (USER is numeric, so Kubernetes runAsNonRoot can verify it)');
+    rt.run(p.runtime.base === RuntimeBase.ALPINE
+      ? { commands: [`addgroup -S -g ${gid} ${name}`, `adduser -S -D -H -u ${uid} -G ${name} -s /sbin/nologin ${name}`] }
+      : { commands: [`groupadd --system --gid ${gid} ${name}`, `useradd --system --uid ${uid} --gid ${gid} --no-create-home --shell /usr/sbin/nologin ${name}`] });
+  }
+}
+
+/** The binaries (from `binariesFrom`), then the image settings. */
+function finishRuntime(rt: DockerStage, p: ImagePlan, binariesFrom: string): void {
+  if (p.runtime.base === RuntimeBase.SCRATCH) {
+    rt.comment('scratch has no CA certificates: take the builder\'s');
+    rt.copy({ from: STAGE.BUILDER, sources: ['/etc/ssl/certs/ca-certificates.crt'], dest: '/etc/ssl/certs/ca-certificates.crt' });
+  }
+  rt.copy({ from: binariesFrom, sources: p.cargo.binaries.map(b => `${OUT_DIR}/${b.name}`), dest: `${p.runtime.binDir}/` });
+  rt.workdir(p.runtime.workdir);
+  for (const [name, value] of Object.entries(p.runtime.env)) rt.env(name, value);
+  for (const port of p.runtime.ports) rt.expose(port);
+  if (p.runtime.user) rt.user(`${p.runtime.user.uid}:${p.runtime.user.gid}`);
+  if (p.runtime.healthcheck) rt.healthcheck(p.runtime.healthcheck);
+  if (p.runtime.stopSignal) rt.stopSignal(p.runtime.stopSignal);
+  rt.entrypoint(p.runtime.entrypoint);
+  if (p.runtime.cmd) rt.cmd(p.runtime.cmd);
+  const args = Object.entries(p.runtime.labelBuildArgs);
+  if (args.length > 0) rt.comment('OCI labels: the workflow passes these build args (empty by default)');
+  for (const [, arg] of args) rt.arg(arg, '');
+  for (const [label, value] of Object.entries(p.runtime.labels)) rt.label(label, value);
+  for (const [label, arg] of args) rt.label(label, `$${arg}`, { allowSubstitution: true });
+}
+
+function installRuntimePackages(rt: DockerStage, p: ImagePlan): void {
+  const pkgs = p.runtime.packages;
+  if (pkgs.length === 0) return;
+  const list = pkgs.join(' ');
+  const apt = `apt-get update && apt-get install -y --no-install-recommends ${list} && rm -rf /var/lib/apt/lists/*`;
+  const apk = `apk add --no-cache ${list}`;
+  if (p.runtime.packageManager === PackageManager.APK) {
+    rt.run(apk);
+  } else if (p.runtime.packageManager === PackageManager.APT) {
+    rt.run({ commands: ['apt-get update', `apt-get install -y --no-install-recommends ${list}`, 'rm -rf /var/lib/apt/lists/*'] });
+  } else {
+    rt.run(`if command -v apt-get >/dev/null; then ${apt}; elif command -v apk >/dev/null; then ${apk}; else echo "runtimePackages: no apt-get or apk in ${p.runtime.image}" >&2; exit 1; fi`);
+  }
+}

@@ -1,0 +1,295 @@
+import { resolveActionRefs, ResolvedActionRef } from './action-versions';
+import { CROSS_ARCHES, ImageCacheMount } from './builder-plan';
+import { ImagePlan } from './image-plan';
+import { ErrorCollector, RustDockerError, showValue } from '../errors';
+import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, WorkflowSettings } from '../settings';
+import { checkNoExpression, checkString, isGithubSecretName, isImageRepository, isRegistryHost } from '../validators';
+
+/** A target platform and the runner that builds it natively. */
+export interface PlatformPlan {
+  /** Docker platform, `linux/amd64` or `linux/arm64`. */
+  readonly platform: string;
+  /** Platform as a name part, `linux-amd64`: cache scopes, artifact names. */
+  readonly slug: string;
+  /** GitHub runner label that runs this platform natively. */
+  readonly runner: string;
+}
+
+/** Where the image is pushed and how the workflow logs in. */
+export interface RegistryPlan {
+  /** Registry host (`ghcr.io`, `docker.io`, `123.dkr.ecr.eu-west-1.amazonaws.com`). */
+  readonly host: string;
+  /** Whether it is GHCR (login with `GITHUB_TOKEN`, `packages: write`). */
+  readonly ghcr: boolean;
+  /** Secret holding the user name; undefined: `github.actor`. */
+  readonly usernameSecret?: string;
+  /** Secret holding the password/token. */
+  readonly passwordSecret: string;
+}
+
+/** The GitHub image workflow: triggers, registry, platforms, caches, supply chain, actions. */
+export interface WorkflowPlan {
+  /** Workflow name (also its file name without `.yml`). */
+  readonly name: string;
+  /** The workflow file, relative to the project root. */
+  readonly file: string;
+  /** Image repository without tag; undefined: `ghcr.io/<github.repository>` lower-cased at run time. */
+  readonly imageName?: string;
+  /** Base of cache scopes and cache refs (`<cacheScope>-<platform slug>`). */
+  readonly cacheScope: string;
+  /** Registry login. */
+  readonly registry: RegistryPlan;
+  /** Target platforms, in option order. */
+  readonly platforms: PlatformPlan[];
+  /** How the platforms are built (one platform: the native runner, no strategy applies). */
+  readonly multiArchStrategy?: MultiArchStrategy;
+  /** The platform the single build job runs on natively (and E2E-tests) when there is no per-platform matrix. */
+  readonly nativePlatform: PlatformPlan;
+  /** Layer cache backend. */
+  readonly cacheBackend: CacheBackend;
+  /** BuildKit cache mounts persisted across runs (buildkit-cache-dance); undefined: not persisted. */
+  readonly persistedCacheMounts?: ImageCacheMount[];
+  /** Branches whose pushes build and push. */
+  readonly branches: string[];
+  /** Whether `v*` tags trigger the workflow. */
+  readonly versionTags: boolean;
+  /** Whether pull requests build and test. */
+  readonly pullRequests: boolean;
+  /** Whether the image is pushed (never on pull requests). */
+  readonly push: boolean;
+  /** BuildKit provenance on the pushed image. */
+  readonly provenance: boolean;
+  /** BuildKit SBOM on the pushed image. */
+  readonly sbom: boolean;
+  /** `actions/attest-build-provenance` on the pushed digest. */
+  readonly attestProvenance: boolean;
+  /** cosign keyless signing of the pushed digest. */
+  readonly sign: boolean;
+  /** Drift-check job. */
+  readonly driftCheck: boolean;
+  /** How actions are pinned. */
+  readonly actionPinning: ActionPinning;
+  /** `uses:` reference of every action, by `owner/action`. */
+  readonly actions: { [action: string]: ResolvedActionRef };
+}
+
+/** Platforms the workflow builds: those with a Rust target (GitHub has hosted runners for both). */
+export const SUPPORTED_PLATFORMS = Object.keys(CROSS_ARCHES).map(arch => `linux/${arch}`);
+
+/**
+ * Resolves and validates the workflow. `image` is undefined when the image part failed (its
+ * errors are recorded already): the checks that depend on it are skipped. Every bad option is
+ * recorded in `errors`.
+ */
+export function resolveWorkflowPlan(
+  options: WorkflowSettings, image: ImagePlan | undefined, projectName: string, errors: ErrorCollector,
+): WorkflowPlan {
+  const name = errors.attempt(() => resolveWorkflowName(options.workflowName), 'docker');
+  const imageName = errors.attempt(() => resolveImageName(options.imageName), undefined);
+  const registry = errors.attempt(() => resolveRegistry(options, imageName), { host: 'ghcr.io', ghcr: true, passwordSecret: 'GITHUB_TOKEN' });
+  const push = options.push ?? true;
+
+  const platforms = errors.attempt(() => resolvePlatforms(options), [{ platform: 'linux/amd64', slug: 'linux-amd64', runner: 'ubuntu-24.04' }]);
+  const multiArchStrategy = platforms.length > 1 ? options.multiArchStrategy ?? MultiArchStrategy.NATIVE_RUNNERS : undefined;
+  errors.attempt(() => {
+    if (multiArchStrategy === MultiArchStrategy.CROSS_COMPILE && image?.builder.crossCompile === false) {
+      throw RustDockerError.forOption('crossCompile', 'is false but multiArchStrategy is CROSS_COMPILE, which needs a cross-compiling Dockerfile',
+        'Leave "crossCompile" unset (it follows the strategy) or pick the NATIVE_RUNNERS or QEMU strategy');
+    }
+  }, undefined);
+
+  const persistCacheMounts = options.persistCacheMounts ?? false;
+  const caching = image?.builder.dependencyCaching;
+  errors.attempt(() => {
+    if (persistCacheMounts && caching !== undefined && caching !== DependencyCaching.CACHE_MOUNTS) {
+      throw RustDockerError.forOption('persistCacheMounts', `is true but dependencyCaching is ${showValue(caching)}, which has no BuildKit cache mounts to persist`,
+        'Set "dependencyCaching" to DependencyCaching.CACHE_MOUNTS, or drop "persistCacheMounts" (layer caching already covers the other strategies)');
+    }
+  }, undefined);
+
+  const branches = errors.attempt(() => resolveBranches(options.branches), []);
+  const versionTags = options.versionTags ?? true;
+  const pullRequests = options.pullRequests ?? true;
+  errors.attempt(() => {
+    if ((options.workflow ?? true) && branches.length === 0 && !versionTags && !pullRequests) {
+      throw RustDockerError.forOption('branches', 'is empty and versionTags and pullRequests are false, so the workflow would never run',
+        'List at least one branch, or enable "versionTags" or "pullRequests", or set "workflow" to false');
+    }
+  }, undefined);
+
+  const attestProvenance = options.attestProvenance ?? false;
+  const sign = options.sign ?? false;
+  errors.attempt(() => {
+    if (!push && attestProvenance) {
+      throw RustDockerError.forOption('attestProvenance', 'is true but push is false: only a pushed digest can be attested', 'Set "push" to true or drop "attestProvenance"');
+    }
+  }, undefined);
+  errors.attempt(() => {
+    if (!push && sign) {
+      throw RustDockerError.forOption('sign', 'is true but push is false: only a pushed digest can be signed', 'Set "push" to true or drop "sign"');
+    }
+  }, undefined);
+
+  const actionPinning = options.actionPinning ?? ActionPinning.MAJOR_VERSION;
+  return {
+    name,
+    file: `.github/workflows/${name}.yml`,
+    imageName,
+    cacheScope: resolveCacheScope(imageName, projectName),
+    registry,
+    platforms,
+    multiArchStrategy,
+    nativePlatform: platforms.find(p => p.platform === 'linux/amd64') ?? platforms[0],
+    cacheBackend: options.cacheBackend ?? CacheBackend.GHA,
+    persistedCacheMounts: persistCacheMounts ? image?.builder.cacheMounts ?? [] : undefined,
+    branches,
+    versionTags,
+    pullRequests,
+    push,
+    provenance: options.provenance ?? false,
+    sbom: options.sbom ?? false,
+    attestProvenance,
+    sign,
+    driftCheck: options.driftCheck ?? true,
+    actionPinning,
+    actions: errors.attempt(() => resolveActionRefs(actionPinning, options.actionVersions), resolveActionRefs(actionPinning)),
+  };
+}
+
+function resolveWorkflowName(name: string | undefined): string {
+  const value = name ?? 'docker';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) || /\.ya?ml$/.test(value)) {
+    throw RustDockerError.forOption('workflowName', `${showValue(value)} is not a workflow file name`,
+      'Give a name of letters, digits, ".", "_" or "-" without ".yml", e.g. "docker"');
+  }
+  return value;
+}
+
+function resolveImageName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const fix = 'Give the repository without tag in lower case, e.g. "ghcr.io/acme/api", or leave it unset for ghcr.io/<owner>/<repo>';
+  checkString('imageName', name, fix);
+  checkNoExpression('imageName', name, fix);
+  if (name !== name.toLowerCase()) {
+    throw RustDockerError.forOption('imageName', `${showValue(name)} has upper-case letters, which image references do not allow`, `Use ${showValue(name.toLowerCase())}`);
+  }
+  if (/[@]|:[^/]*$/.test(name.replace(/^[^/]*\//, ''))) {
+    throw RustDockerError.forOption('imageName', `${showValue(name)} has a tag or digest`, 'Give the repository only: the workflow computes the tags (branch, PR, semver, sha)');
+  }
+  if (!isImageRepository(name)) {
+    throw RustDockerError.forOption('imageName', `${showValue(name)} is not a valid image repository`, fix);
+  }
+  return name;
+}
+
+function registryOf(imageName: string): string {
+  const first = imageName.split('/')[0];
+  if (imageName.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return first;
+  return 'docker.io';
+}
+
+function checkSecretName(option: string, value: string): void {
+  if (!isGithubSecretName(value)) {
+    throw RustDockerError.forOption(option, `${showValue(value)} is not a GitHub secret name`,
+      'Give the name of a repository or organization secret (letters, digits and "_", not starting with a digit or "GITHUB_"), e.g. "REGISTRY_TOKEN"');
+  }
+}
+
+function resolveRegistry(options: WorkflowSettings, imageName: string | undefined): RegistryPlan {
+  const derived = imageName ? registryOf(imageName) : 'ghcr.io';
+  let host = derived;
+  if (options.registry !== undefined) {
+    checkString('registry', options.registry, 'Give a registry host such as "ghcr.io"');
+    const given = options.registry.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/$/, '');
+    if (!isRegistryHost(given)) {
+      throw RustDockerError.forOption('registry', `${showValue(options.registry)} is not a registry host`, 'Give a host such as "ghcr.io" or "123456789012.dkr.ecr.eu-west-1.amazonaws.com"');
+    }
+    const dockerHub = (h: string) => (h === 'index.docker.io' || h === 'registry-1.docker.io' ? 'docker.io' : h);
+    if (imageName === undefined && dockerHub(given) !== 'ghcr.io') {
+      throw RustDockerError.forOption('imageName', `is unset, so the image is ghcr.io/<owner>/<repo>, but registry is ${showValue(options.registry)}`,
+        `Set "imageName" to the repository in that registry, e.g. "${given}/<name>"`);
+    }
+    if (imageName !== undefined && dockerHub(given) !== derived) {
+      throw RustDockerError.forOption('registry', `${showValue(options.registry)} does not match the registry of imageName ${showValue(imageName)} (${derived})`,
+        'Leave "registry" unset (it is derived from "imageName") or make them agree');
+    }
+    host = dockerHub(given);
+  }
+  const ghcr = host === 'ghcr.io';
+  if (options.registryUsernameSecret !== undefined) checkSecretName('registryUsernameSecret', options.registryUsernameSecret);
+  if (options.registryPasswordSecret !== undefined) checkSecretName('registryPasswordSecret', options.registryPasswordSecret);
+  const push = options.push ?? true;
+  if (!ghcr && push && (options.registryPasswordSecret === undefined || options.registryUsernameSecret === undefined)) {
+    const missing = options.registryUsernameSecret === undefined ? 'registryUsernameSecret' : 'registryPasswordSecret';
+    throw RustDockerError.forOption(missing, `is required to push to ${host} (GITHUB_TOKEN only logs in to ghcr.io)`,
+      'Name the GitHub secrets holding the registry user and token in "registryUsernameSecret" and "registryPasswordSecret"');
+  }
+  return {
+    host,
+    ghcr,
+    usernameSecret: options.registryUsernameSecret,
+    passwordSecret: options.registryPasswordSecret ?? 'GITHUB_TOKEN',
+  };
+}
+
+function resolvePlatforms(options: WorkflowSettings): PlatformPlan[] {
+  const platforms = options.platforms ?? ['linux/amd64'];
+  if (platforms.length === 0) {
+    throw RustDockerError.forOption('platforms', `${showValue(platforms)} lists no platform`, 'Give at least one of "linux/amd64", "linux/arm64"');
+  }
+  const seen = new Set<string>();
+  const result: PlatformPlan[] = [];
+  const amd64Runner = resolveRunner('amd64Runner', options.amd64Runner, 'ubuntu-24.04');
+  const arm64Runner = resolveRunner('arm64Runner', options.arm64Runner, 'ubuntu-24.04-arm');
+  for (const platform of platforms) {
+    if (!SUPPORTED_PLATFORMS.includes(platform)) {
+      throw RustDockerError.forOption('platforms', `${showValue(platform)} is not supported`,
+        'Use "linux/amd64" and/or "linux/arm64": GitHub has hosted runners for exactly these two, and the Dockerfile maps each to a Rust target');
+    }
+    if (seen.has(platform)) {
+      throw RustDockerError.forOption('platforms', `${showValue(platform)} is listed twice`, 'List each platform once');
+    }
+    seen.add(platform);
+    result.push({
+      platform,
+      slug: platform.replace('/', '-'),
+      runner: platform === 'linux/amd64' ? amd64Runner : arm64Runner,
+    });
+  }
+  return result;
+}
+
+function resolveRunner(option: string, value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  checkString(option, value, `Give a runner label, e.g. "${fallback}"`);
+  checkNoExpression(option, value, `Give a literal runner label, e.g. "${fallback}"`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) {
+    throw RustDockerError.forOption(option, `${showValue(value)} is not a runner label`, `Give a runner label, e.g. "${fallback}"`);
+  }
+  return value;
+}
+
+function resolveBranches(branches: string[] | undefined): string[] {
+  const value = branches ?? ['main'];
+  for (const branch of value) {
+    checkString('branches', branch, 'Give branch names or glob patterns, e.g. ["main", "release/*"]');
+    checkNoExpression('branches', branch, 'Give literal branch names or glob patterns');
+    // git check-ref-format's forbidden characters, plus every control and Unicode space/separator (YAML readers treat U+0085 as a line break)
+    const literal = branch.replace(/\*+/g, '');
+    if (/[\s\p{Cc}\p{Z}~^:?\\[]/u.test(literal) || branch.startsWith('-') || branch.startsWith('/') || branch.endsWith('/')
+      || /\/\/|\.\.|@\{|\/\./.test(branch) || branch.startsWith('.') || branch.endsWith('.') || branch.endsWith('.lock')) {
+      throw RustDockerError.forOption('branches', `${showValue(branch)} is not a branch name or pattern`, 'Give branch names or glob patterns, e.g. ["main", "release/*"]');
+    }
+  }
+  return [...value];
+}
+
+function resolveCacheScope(imageName: string | undefined, projectName: string): string {
+  const base = imageName ? imageName.split('/').slice(registryOf(imageName) === 'docker.io' && !imageName.startsWith('docker.io/') ? 0 : 1).join('/') : projectName;
+  return sanitizeName(base) || 'image';
+}
+
+/** A valid image name component / cache scope: lower-case alphanumerics joined by single dashes. */
+export function sanitizeName(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
