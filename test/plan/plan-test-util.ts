@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { CargoWorkspace, CargoWorkspaceFacts } from '../../src/cargo';
-import { RustDockerError } from '../../src/errors';
 import { BuildPlan, resolveBuildPlan } from '../../src/plan/build-plan';
 import { RustDockerSettings } from '../../src/settings';
+import { thrownError } from '../util/errors';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
@@ -33,13 +33,5 @@ export function buildPlan(args: BuildPlanArgs): BuildPlan {
   });
 }
 
-/** The RustDockerError `fn` throws; fails the test when it throws nothing or something else. */
-export function errorFrom(fn: () => unknown): RustDockerError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RustDockerError);
-    return e as RustDockerError;
-  }
-  throw new Error('expected a RustDockerError');
-}
+/** The RustDockerError `fn` throws (shared with the model tests). */
+export const errorFrom = thrownError;
