@@ -50,6 +50,59 @@ export interface CargoTargetFile {
 }
 
 /**
+ * A compile-time input found in a package that cannot be resolved to a file of
+ * the workspace statically: a path that is not a literal, comes from an
+ * environment variable (other than `CARGO_MANIFEST_DIR`), is built at run time
+ * by the build script, leaves the workspace root, or names a missing file; or a
+ * `package.include` glob.
+ */
+export interface CargoUnresolvedInput {
+  /**
+   * File where the input was found, relative to the workspace root, posix separators
+   * (a Rust source, the build script, or the package's Cargo.toml).
+   */
+  readonly file: string;
+  /**
+   * 1-based line number in `file`.
+   */
+  readonly line: number;
+  /**
+   * The trimmed source line (at most 120 characters, longer lines end with "…").
+   */
+  readonly text: string;
+  /**
+   * Why the input cannot be resolved, e.g. `path built at run time`.
+   */
+  readonly reason: string;
+}
+
+/**
+ * A `path` dependency whose folder is outside the workspace root (so outside a
+ * Docker build context rooted there). Cargo loads it (dev-dependencies included)
+ * before it builds anything.
+ */
+export interface CargoExternalPathDependency {
+  /**
+   * Name of the package that declares the dependency: a workspace member, a
+   * package outside the workspace reached through another external path
+   * dependency, or `[patch.<source>]` / `[replace]` for the root manifest's patch tables.
+   */
+  readonly package: string;
+  /**
+   * The dependency's key in the dependency table.
+   */
+  readonly dependency: string;
+  /**
+   * The `path` as written (in `[workspace.dependencies]` for `{ workspace = true }`).
+   */
+  readonly path: string;
+  /**
+   * Absolute path of the dependency's folder.
+   */
+  readonly resolved: string;
+}
+
+/**
  * What cargo knows about one package of the workspace.
  */
 export interface CargoPackageFacts {
@@ -107,6 +160,24 @@ export interface CargoPackageFacts {
    * implicit features of optional dependencies (unless referenced as `dep:<name>`), sorted.
    */
   readonly features: string[];
+  /**
+   * Files and folders outside the package's `src/` that compiling the package
+   * reads, relative to the workspace root, posix separators, sorted, each one
+   * existing: `include_str!`/`include_bytes!`/`include!` targets (e.g. the
+   * README of `#![doc = include_str!("../README.md")]`), `#[path]` modules,
+   * sqlx and diesel migrations and `.sqlx/`, askama templates, rust-embed and
+   * `include_dir!` folders, the paths the build script names (protos, C
+   * sources, `rerun-if-changed`), modules of targets outside `src/`, literal
+   * `package.include` entries. Found by reading the sources (cargo is never
+   * run), including code only compiled for tests. Never lists the package's
+   * manifest, build script, target files, the root Cargo.toml or Cargo.lock.
+   */
+  readonly compileInputs: string[];
+  /**
+   * Compile-time inputs found but not resolvable statically (see
+   * {@link CargoUnresolvedInput}), in file and line order.
+   */
+  readonly unresolvedInputs: CargoUnresolvedInput[];
 }
 
 /**
@@ -144,6 +215,11 @@ export interface CargoWorkspaceFacts {
    */
   readonly lockFile?: string;
   /**
+   * Members whose name Cargo.lock also holds from another source (a registry or git crate of the same
+   * name): cargo then writes versioned references (`"console 0.1.0"`) to them. Sorted; empty without a lock.
+   */
+  readonly lockNameClashes: string[];
+  /**
    * "rust-toolchain.toml" or "rust-toolchain" when present in the workspace root
    * (when both exist, rustup uses "rust-toolchain").
    */
@@ -180,4 +256,19 @@ export interface CargoWorkspaceFacts {
    * Build script paths of all members (relative to the root), in package order.
    */
   readonly buildScripts: string[];
+  /**
+   * Paths of the git submodules listed in `.gitmodules`, relative to the
+   * workspace root, posix separators, sorted. Read from the workspace root and
+   * each parent folder up to the git root (the first folder holding `.git`);
+   * a submodule of a parent repository outside the workspace starts with "../".
+   */
+  readonly submodules: string[];
+  /**
+   * `path` dependencies whose folder is outside the workspace root: those of
+   * every member (all dependency tables, `{ workspace = true }` followed into
+   * `[workspace.dependencies]`), of the root's `[patch.*]` and `[replace]`
+   * tables, and, transitively, of the external packages themselves. Sorted by
+   * package, then dependency.
+   */
+  readonly externalPathDependencies: CargoExternalPathDependency[];
 }

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import type { CargoBinaryTarget, CargoPackageFacts, CargoTargetFile } from './cargo-facts';
 import { CargoInferenceError } from './cargo-inference-error';
+import { scanCompileInputs } from './compile-inputs';
 import { isDir, isFile, listDir, relativePosix } from './fs-util';
 import { TomlFields, TomlTable, isTable, showTomlValue } from './toml-file';
 
@@ -23,6 +24,18 @@ export interface PackageReadResult {
   readonly facts: CargoPackageFacts;
   /** directories of path dependencies, relative to the workspace root, posix, normalized */
   readonly pathDependencies: string[];
+  /** the path dependencies as declared (all tables, `{ workspace = true }` followed) */
+  readonly pathDependencySpecs: PathDependencySpec[];
+}
+
+/** A `path = "..."` dependency (internal). */
+export interface PathDependencySpec {
+  /** the dependency's key */
+  readonly dependency: string;
+  /** the path as written */
+  readonly path: string;
+  /** absolute path of the dependency's folder */
+  readonly abs: string;
 }
 
 /** A resolved target of one kind; `path` relative to the package dir (internal). */
@@ -155,6 +168,20 @@ export function readPackage(src: PackageSource): PackageReadResult {
     throw fields.invalid('package.build', build, 'a path string or false');
   }
 
+  const wsDeps = src.workspace && isTable(src.workspace.dependencies) ? src.workspace.dependencies : {};
+  const specs = pathDependencySpecs(fields, src.manifest, pkgAbs, src.rootDir, wsDeps);
+  const inputs = scanCompileInputs({
+    rootDir: src.rootDir,
+    dir: src.dir,
+    manifest: src.manifest,
+    fields,
+    manifestPath,
+    targetFiles: [...(lib ? [lib.path] : []), ...binaries.map(b => b.path)],
+    otherFiles: otherTargets.map(t => t.path),
+    buildScript,
+    dependencyNames: dependencyNames(fields, src.manifest, wsDeps),
+  });
+
   return {
     facts: {
       name,
@@ -169,8 +196,11 @@ export function readPackage(src: PackageSource): PackageReadResult {
       edition,
       defaultRun,
       features: featureNames(fields, src.manifest),
+      compileInputs: inputs.compileInputs,
+      unresolvedInputs: inputs.unresolvedInputs,
     },
-    pathDependencies: pathDependencies(fields, src, pkgAbs),
+    pathDependencies: [...new Set(specs.map(d => relativePosix(src.rootDir, d.abs)))].sort(compare),
+    pathDependencySpecs: specs,
   };
 }
 
@@ -321,24 +351,40 @@ function dependencyTables(fields: TomlFields, manifest: TomlTable, includeDevAnd
   return tables;
 }
 
-/** Directories (relative to the workspace root) of path dependencies, following `{ workspace = true }`. */
-function pathDependencies(fields: TomlFields, src: PackageSource, pkgAbs: string): string[] {
-  const wsDeps = src.workspace && isTable(src.workspace.dependencies) ? src.workspace.dependencies : {};
-  const dirs = new Set<string>();
-  for (const table of dependencyTables(fields, src.manifest, true)) {
+/**
+ * The `path` dependencies of a manifest (all dependency tables, `[target.*]`
+ * ones too), following `{ workspace = true }` into `wsDeps` (paths there are
+ * relative to `rootDir`).
+ */
+export function pathDependencySpecs(
+  fields: TomlFields, manifest: TomlTable, pkgAbs: string, rootDir: string, wsDeps: TomlTable,
+): PathDependencySpec[] {
+  const specs: PathDependencySpec[] = [];
+  for (const table of dependencyTables(fields, manifest, true)) {
     for (const [dep, spec] of Object.entries(table)) {
       if (!isTable(spec)) continue;
-      let abs: string | undefined;
       if (typeof spec.path === 'string') {
-        abs = path.resolve(pkgAbs, spec.path);
+        specs.push({ dependency: dep, path: spec.path, abs: path.resolve(pkgAbs, spec.path) });
       } else if (spec.workspace === true) {
         const wsSpec = wsDeps[dep];
-        if (isTable(wsSpec) && typeof wsSpec.path === 'string') abs = path.resolve(src.rootDir, wsSpec.path);
+        if (isTable(wsSpec) && typeof wsSpec.path === 'string') specs.push({ dependency: dep, path: wsSpec.path, abs: path.resolve(rootDir, wsSpec.path) });
       }
-      if (abs !== undefined) dirs.add(relativePosix(src.rootDir, abs));
     }
   }
-  return [...dirs].sort(compare);
+  return specs;
+}
+
+/** Names of the packages a manifest depends on, in any table (`package = "..."` renames and `{ workspace = true }` followed). */
+function dependencyNames(fields: TomlFields, manifest: TomlTable, wsDeps: TomlTable): string[] {
+  const names = new Set<string>();
+  for (const table of dependencyTables(fields, manifest, true)) {
+    for (const [dep, spec] of Object.entries(table)) {
+      const wsSpec = isTable(spec) && spec.workspace === true ? wsDeps[dep] : undefined;
+      const renamed = [spec, wsSpec].map(s => (isTable(s) && typeof s.package === 'string' ? s.package : undefined)).find(x => x !== undefined);
+      names.add(renamed ?? dep);
+    }
+  }
+  return [...names].sort(compare);
 }
 
 /** Locale-independent string order (deterministic output on every machine). */

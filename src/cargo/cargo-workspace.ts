@@ -1,11 +1,13 @@
 import * as path from 'path';
 import { readCargoConfig } from './cargo-config';
-import { CargoBinaryTarget, CargoPackageFacts, CargoWorkspaceFacts } from './cargo-facts';
+import { CargoBinaryTarget, CargoExternalPathDependency, CargoPackageFacts, CargoWorkspaceFacts } from './cargo-facts';
 import { CargoInferenceError } from './cargo-inference-error';
-import { PackageReadResult, compare, readPackage } from './cargo-package';
-import { isDir, isFile, isOutside, isUnder } from './fs-util';
+import { lockNameClashes } from './cargo-lock';
+import { PackageReadResult, compare, pathDependencySpecs, readPackage } from './cargo-package';
+import { readSubmodules } from './compile-inputs';
+import { isDir, isFile, isOutside, isUnder, relativePosix } from './fs-util';
 import { readRustToolchain } from './rust-toolchain';
-import { TomlFields, TomlTable, readTomlFile } from './toml-file';
+import { TomlFields, TomlTable, isTable, readTomlFile } from './toml-file';
 import { MemberPath, expandMembers, isGlob, normalizeEntry } from './workspace-members';
 
 /**
@@ -180,6 +182,7 @@ function loadFacts(dir: string): CargoWorkspaceFacts {
     defaultMembers,
     binaries: packages.flatMap(p => p.binaries),
     lockFile: isFile(path.join(rootDir, 'Cargo.lock')) ? 'Cargo.lock' : undefined,
+    lockNameClashes: lockNameClashes(rootDir, packages.map(p => p.name)),
     toolchainFile: toolchain?.file,
     toolchainChannel: toolchain?.channel,
     toolchainTargets: toolchain?.targets ?? [],
@@ -188,7 +191,53 @@ function loadFacts(dir: string): CargoWorkspaceFacts {
     cargoConfigFile: config?.file,
     vendorDirs: config?.vendorDirs ?? [],
     buildScripts: packages.map(p => p.buildScript).filter((b): b is string => b !== undefined),
+    submodules: readSubmodules(rootDir),
+    externalPathDependencies: externalPathDependencies(rootDir, root, [...members.values()]),
   };
+}
+
+/**
+ * `path` dependencies outside the workspace root: of the members, of the root's
+ * `[patch.*]` and `[replace]` tables, and of the external packages themselves
+ * (their manifests read leniently: one that cannot be read ends the chain).
+ */
+function externalPathDependencies(rootDir: string, root: TomlTable, members: PackageReadResult[]): CargoExternalPathDependency[] {
+  const found: CargoExternalPathDependency[] = [];
+  const queued = new Set<string>();
+  const queue: string[] = [];
+  const add = (pkg: string, dependency: string, written: string, abs: string) => {
+    if (!isOutside(relativePosix(rootDir, abs))) return;
+    found.push({ package: pkg, dependency, path: written, resolved: abs });
+    if (!queued.has(abs)) {
+      queued.add(abs);
+      queue.push(abs);
+    }
+  };
+  for (const m of members) {
+    for (const d of m.pathDependencySpecs) add(m.facts.name, d.dependency, d.path, d.abs);
+  }
+  const patchTables: Array<[string, unknown]> = [['[replace]', root.replace]];
+  if (isTable(root.patch)) for (const [source, table] of Object.entries(root.patch)) patchTables.push([`[patch.${source}]`, table]);
+  for (const [label, table] of patchTables) {
+    if (!isTable(table)) continue;
+    for (const [dep, spec] of Object.entries(table)) {
+      if (isTable(spec) && typeof spec.path === 'string') add(label, dep, spec.path, path.resolve(rootDir, spec.path));
+    }
+  }
+  for (let i = 0; i < queue.length && i < 1000; i++) {
+    const dir = queue[i];
+    try {
+      const manifest = readTomlFile(path.join(dir, 'Cargo.toml'), path.join(dir, 'Cargo.toml'), '');
+      const pkg = isTable(manifest.package) && typeof manifest.package.name === 'string' ? manifest.package.name : path.basename(dir);
+      const fields = new TomlFields(path.join(dir, 'Cargo.toml'));
+      for (const d of pathDependencySpecs(fields, manifest, dir, dir, {})) add(pkg, d.dependency, d.path, d.abs);
+    } catch {
+      // not readable here: cargo reports it; the chain ends
+    }
+  }
+  const unique = new Map(found.map(d => [`${d.package}\0${d.dependency}\0${d.resolved}`, d]));
+  return [...unique.values()]
+    .sort((a, b) => compare(a.package, b.package) || compare(a.dependency, b.dependency) || compare(a.path, b.path));
 }
 
 /** How a directory came to be considered as a member (for messages). */

@@ -28,6 +28,8 @@ describe('single-crate fixture', () => {
       edition: '2021',
       defaultRun: undefined,
       features: [],
+      compileInputs: [],
+      unresolvedInputs: [],
     }]);
   });
 
