@@ -146,12 +146,11 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
     skel.copy({ sources: [pkg.manifestPath], dest: pkg.manifestPath });
   }
   const manifests = ['Cargo.toml', ...p.cargo.packages.filter(x => x.dir !== '.').map(x => x.manifestPath)];
-  const names = p.cargo.packages.map(x => x.name);
   const dirs = [...new Set([...stubs.main, ...stubs.empty].map(dirOf).filter(d => d !== '.'))];
   const commands = manifests.length === 1
-    ? [`awk '${manifestAwk(names)}' ${manifests[0]} > ${manifests[0]}.tmp`, `mv ${manifests[0]}.tmp ${manifests[0]}`]
-    : [`for f in ${shellWords(manifests)}; do awk '${manifestAwk(names)}' "$f" > "$f.tmp"; mv "$f.tmp" "$f"; done`];
-  if (p.cargo.locked) commands.push(`awk '${lockAwk(names)}' Cargo.lock > Cargo.lock.tmp`, 'mv Cargo.lock.tmp Cargo.lock');
+    ? [`awk '${manifestAwk()}' ${manifests[0]} > ${manifests[0]}.tmp`, `mv ${manifests[0]}.tmp ${manifests[0]}`]
+    : [`for f in ${shellWords(manifests)}; do awk '${manifestAwk()}' "$f" > "$f.tmp"; mv "$f.tmp" "$f"; done`];
+  if (p.cargo.locked) commands.push(`awk '${lockAwk(p.cargo.packages.map(x => `${x.name} ${x.version ?? '0.0.0'}`))}' Cargo.lock > Cargo.lock.tmp`, 'mv Cargo.lock.tmp Cargo.lock');
   if (dirs.length > 0) commands.push(`mkdir -p ${shellWords(dirs)}`);
   if (stubs.main.length > 0) commands.push(`echo 'fn main() {}' | tee ${shellWords(stubs.main)} > /dev/null`);
   if (stubs.empty.length > 0) commands.push(`touch ${shellWords(stubs.empty)}`);

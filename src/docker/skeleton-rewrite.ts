@@ -29,26 +29,37 @@ export function dirOf(file: string): string {
 }
 
 /**
- * awk program for a manifest: `version` of `[package]` / `[workspace.package]` becomes 0.0.0, and
- * version requirements on workspace members (path dependencies) are dropped, so they still match.
+ * awk program for a manifest: `version` of `[package]` / `[workspace.package]` becomes 0.0.0, and the
+ * version requirement of every path dependency is dropped (inline tables and `[*dependencies.<key>]`
+ * sub-tables, whatever the key: `alias = { package = "name", path = …, version = … }` reaches a member
+ * too), so requirements on members still match their 0.0.0. Requirements only matter for publishing.
  */
-export function manifestAwk(members: string[]): string {
-  const names = members.join('|');
+export function manifestAwk(): string {
   return [
-    '/^[ \\t]*\\[/ { s = $0; gsub(/[ \\t]/, "", s) }',
+    'function flush(  i) { for (i = 1; i <= nb; i++) if (!(haspath && b[i] ~ /^[ \\t]*version[ \\t]*=/)) print b[i]; nb = 0; haspath = 0 }',
+    '/^[ \\t]*\\[/ { flush(); s = $0; gsub(/[ \\t]/, "", s); st = (s ~ /dependencies\\..+\\]$/) }',
+    'st { b[++nb] = $0; if ($0 ~ /^[ \\t]*path[ \\t]*=/) haspath = 1; next }',
     '(s == "[package]" || s == "[workspace.package]") && /^[ \\t]*version[ \\t]*=/ { print "version = \\"0.0.0\\""; next }',
-    `s ~ /dependencies\\.(${names})\\]$/ && /^[ \\t]*version[ \\t]*=/ { next }`,
-    `s ~ /dependencies\\]$/ && /^[ \\t]*(${names})[ \\t]*=[ \\t]*\\{/ { gsub(/,[ \\t]*version[ \\t]*=[ \\t]*"[^"]*"/, ""); gsub(/version[ \\t]*=[ \\t]*"[^"]*"[ \\t]*,?[ \\t]*/, "") }`,
+    's ~ /dependencies\\]$/ && /=[ \\t]*\\{.*path[ \\t]*=/ { gsub(/,[ \\t]*version[ \\t]*=[ \\t]*"[^"]*"/, ""); gsub(/version[ \\t]*=[ \\t]*"[^"]*"[ \\t]*,?[ \\t]*/, "") }',
     '{ print }',
+    'END { flush() }',
   ].join(' ');
 }
 
-/** awk program for Cargo.lock: `[[package]]` entries of workspace members (no `source`) get version 0.0.0. */
+/**
+ * awk program for Cargo.lock: `[[package]]` entries of workspace members (no `source`) get version
+ * 0.0.0, and so does every versioned reference to a member (`"console 0.1.0"`, which cargo writes when
+ * a registry crate has the member's name). `members` are `"<name> <version>"` pairs.
+ */
 export function lockAwk(members: string[]): string {
   return [
-    'function flush(  i, l) { for (i = 1; i <= nb; i++) { l = b[i]; if (own && l ~ /^version = /) l = "version = \\"0.0.0\\""; print l } nb = 0; own = 0 }',
+    `BEGIN { n = split("${members.join('|')}", m, "|"); for (i = 1; i <= n; i++) { ref[m[i]] = 1; split(m[i], nv, " "); own[nv[1]] = 1 } }`,
+    'function flush(  i, l, d) { for (i = 1; i <= nb; i++) { l = b[i];',
+    'if (mine && l ~ /^version = /) l = "version = \\"0.0.0\\"";',
+    'else if (l ~ /^ "[^ "]+ [^ "]+",?$/) { d = l; gsub(/^ "|",?$/, "", d); if (d in ref) sub(/ [^ "]+"/, " 0.0.0\\"", l) }',
+    'print l } nb = 0; mine = 0 }',
     '/^\\[/ { flush(); blk = ($0 == "[[package]]") }',
-    `blk { b[++nb] = $0; if ($0 ~ /^name = /) { n = $0; gsub(/^name = "|"$/, "", n); own = index(" ${members.join(' ')} ", " " n " ") > 0 } else if ($0 ~ /^source = /) own = 0; next }`,
+    'blk { b[++nb] = $0; if ($0 ~ /^name = /) { x = $0; gsub(/^name = "|"$/, "", x); mine = (x in own) } else if ($0 ~ /^source = /) mine = 0; next }',
     '{ print }',
     'END { flush() }',
   ].join(' ');

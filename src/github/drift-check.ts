@@ -1,4 +1,5 @@
 import { github, javascript, Project } from 'projen';
+import { checkoutInputs } from './workflow-steps';
 import { WorkflowPlan } from '../plan/workflow-plan';
 import { shellQuote } from '../shell';
 
@@ -41,7 +42,7 @@ export function driftCheckJob(project: Project, plan: WorkflowPlan): github.work
         id: 'checkout',
         name: 'Checkout',
         uses: plan.actions['actions/checkout'].uses,
-        with: { 'persist-credentials': false },
+        with: checkoutInputs(plan),
       },
       {
         id: 'setup_node',

@@ -1,7 +1,7 @@
 import { github } from 'projen';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
 import {
-  attestAndSignSteps, buildInputs, cacheFrom, cacheMountSteps, cacheTo, imageNameStep, imageRef, jobPermissions, LoadBuild,
+  attestAndSignSteps, buildInputs, cacheFrom, checkoutInputs, cacheMountSteps, cacheTo, imageNameStep, imageRef, jobPermissions, LoadBuild,
   loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST, withDefined, WorkflowView, workflowView,
 } from './workflow-steps';
 import { ResolvedActionRef } from '../plan/action-versions';
@@ -161,7 +161,7 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
   const loginEarly = p.push && p.cacheBackend === CacheBackend.REGISTRY;
 
   const steps: JobStep[] = [
-    { id: 'checkout', name: 'Checkout', uses: p.actions['actions/checkout'].uses, with: { 'persist-credentials': false } },
+    { id: 'checkout', name: 'Checkout', uses: p.actions['actions/checkout'].uses, with: checkoutInputs(p) },
     ...imageNameStep(p),
     // the other platforms' builds (QEMU: all stages; CROSS_COMPILE: the runtime stage) and their E2E containers
     ...(needsQemu ? [{

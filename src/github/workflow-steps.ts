@@ -247,6 +247,11 @@ export function attestAndSignSteps(p: WorkflowView, digest: string, condition: s
   return steps;
 }
 
+/** The checkout's inputs: no persisted token; submodules when the repository has some. */
+export function checkoutInputs(p: WorkflowPlan): { [key: string]: unknown } {
+  return { 'persist-credentials': false, ...(p.checkoutSubmodules ? { submodules: 'recursive' } : {}) };
+}
+
 export function jobPermissions(p: WorkflowView, opts: { checkout: boolean; pushes: boolean; attests: boolean }): github.workflows.JobPermissions {
   return {
     ...(opts.checkout ? { contents: JobPermission.READ } : {}),

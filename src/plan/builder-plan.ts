@@ -37,6 +37,8 @@ export interface ChefPlan {
 export interface BuilderPlan {
   /** Strategy for dependency caching. */
   readonly dependencyCaching: DependencyCaching;
+  /** Why the strategy differs from the default, when it does without being asked to. */
+  readonly dependencyCachingReason?: string;
   /** Rust version of every build stage ("1.95", "1", …). */
   readonly rustVersion: string;
   /** Where `rustVersion` came from (for the summary). */
@@ -96,7 +98,7 @@ export interface BuilderResolution {
 export function resolveBuilderPlan(
   options: BuilderSettings, ws: CargoWorkspaceFacts, cargo: CargoBuildPlan, errors: ErrorCollector,
 ): BuilderResolution {
-  const dependencyCaching = options.dependencyCaching ?? DependencyCaching.CARGO_CHEF;
+  const dependencyCaching = errors.attempt(() => resolveCaching(options, ws), DependencyCaching.SKELETON);
   const debianRelease = options.debianRelease ?? DebianRelease.TRIXIE;
   const runtimeBase = errors.attempt(() => resolveRuntimeBase(options), RuntimeBase.DEBIAN_SLIM);
   const targetLibc = errors.attempt(() => resolveLibc(options, runtimeBase), TargetLibc.GNU);
@@ -130,6 +132,9 @@ export function resolveBuilderPlan(
   return {
     builder: {
       dependencyCaching,
+      dependencyCachingReason: dependencyCaching === DependencyCaching.SKELETON && options.dependencyCaching === undefined
+        ? `not CARGO_CHEF: Cargo.lock also holds crates named like the members ${ws.lockNameClashes.join(', ')}, which cargo-chef's recipe cannot build`
+        : undefined,
       rustVersion,
       rustVersionSource,
       toolchain: errors.attempt(() => resolveToolchain(options, ws, rustVersion), {}),
@@ -147,6 +152,23 @@ export function resolveBuilderPlan(
     runtimeBase,
     runtimeImage: runtimeBase === RuntimeBase.SCRATCH ? 'scratch' : pin(unpinnedRuntime),
   };
+}
+
+/**
+ * The strategy. cargo-chef rewrites the versions of the workspace's own crates in its recipe, but not the
+ * versioned references cargo writes in Cargo.lock when a registry (or git) crate shares a member's name
+ * (`"console 0.1.0"`), so `cargo chef cook --locked` fails on such a workspace (measured with 0.1.78).
+ * SKELETON rewrites those references too: it is the default there, and CARGO_CHEF chosen by hand is refused.
+ */
+function resolveCaching(options: DockerfileSettings, ws: CargoWorkspaceFacts): DependencyCaching {
+  const clashes = ws.lockNameClashes;
+  if (options.dependencyCaching === undefined) return clashes.length > 0 ? DependencyCaching.SKELETON : DependencyCaching.CARGO_CHEF;
+  if (options.dependencyCaching === DependencyCaching.CARGO_CHEF && clashes.length > 0) {
+    throw RustDockerError.forOption('dependencyCaching', `CARGO_CHEF cannot build this workspace: Cargo.lock also holds registry crates named like the members ${clashes.map(c => showValue(c)).join(', ')}, `
+      + 'whose versioned references cargo-chef\'s recipe does not rewrite (cargo chef cook --locked fails)',
+    'Leave "dependencyCaching" unset (SKELETON is chosen for such workspaces) or set DependencyCaching.SKELETON, or rename the member');
+  }
+  return options.dependencyCaching;
 }
 
 /** CARGO_CHEF: the chef image (the user's, or the official one of the same Rust and Debian), or none to install cargo-chef into `rustImage`. */

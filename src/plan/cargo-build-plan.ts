@@ -52,6 +52,7 @@ export function resolveCargoBuildPlan(options: DockerfileSettings, ws: CargoWork
     }
   }, undefined);
   const extraBuildArgs = errors.attempt(() => checkStringList('cargoBuildArgs', options.cargoBuildArgs), []);
+  errors.attempt(() => checkPathDependencies(ws), undefined);
   const chosen = errors.attempt(() => {
     const found = resolveBinaries(options, ws);
     checkCargoNames(found.binaries, found.packageName);
@@ -75,6 +76,18 @@ export function resolveCargoBuildPlan(options: DockerfileSettings, ws: CargoWork
     cargoConfigFile: ws.cargoConfigFile,
     vendorDirs: [...ws.vendorDirs],
   };
+}
+
+/**
+ * The build context is the cargo folder: a path dependency outside it cannot be sent, and cargo would
+ * fail to load the workspace in the image (it loads every path dependency, dev-dependencies too).
+ */
+function checkPathDependencies(ws: CargoWorkspaceFacts): void {
+  const outside = ws.externalPathDependencies;
+  if (outside.length === 0) return;
+  const list = outside.map(d => `${d.package} → ${d.dependency} (path ${showValue(d.path)})`).join(', ');
+  throw RustDockerError.forOption('cargoDir', `the Cargo workspace depends on folders outside it, which the Docker build context (the cargo folder) cannot hold: ${list}`,
+    'Depend on a published or git version instead, or make the folder holding both the workspace (a [workspace] in the common parent, with "cargoDir" pointing there)');
 }
 
 function resolveBinaries(options: DockerfileSettings, ws: CargoWorkspaceFacts): { binaries: CargoBinaryTarget[]; packageName: string } {

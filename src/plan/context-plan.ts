@@ -24,6 +24,25 @@ export interface ContextPlan {
   readonly syntax: string;
   /** The `.dockerignore`; undefined when `dockerignore` is false. */
   readonly dockerignore?: DockerIgnorePlan;
+  /** Git submodules of the repository (`.gitmodules`), relative to the context: checkouts must fetch them. */
+  readonly submodules: string[];
+}
+
+/** Most unresolved compile-time inputs listed one by one in the warnings (the rest are counted). */
+const MAX_LISTED_INPUTS = 10;
+
+/**
+ * Warnings for the compile-time inputs the Cargo scan found but could not resolve to a path: with the
+ * allow-list they may be missing from the context, so each names its file and line and the option to add it.
+ */
+export function unresolvedInputWarnings(cargo: CargoBuildPlan, context: ContextPlan): string[] {
+  if (context.dockerignore?.mode !== DockerIgnoreMode.ALLOW_LIST) return [];
+  const found = cargo.packages.flatMap(p => p.unresolvedInputs);
+  if (found.length === 0) return [];
+  const listed = found.slice(0, MAX_LISTED_INPUTS).map(u => `${u.file}:${u.line} (${u.reason}: ${u.text})`);
+  const more = found.length > MAX_LISTED_INPUTS ? `, and ${found.length - MAX_LISTED_INPUTS} more` : '';
+  return [`the build may read files the .dockerignore allow-list does not send: ${listed.join('; ')}${more}. `
+    + 'If the build needs them, add their paths to "dockerignoreAllow" (or use DockerIgnoreMode.DENY_LIST)'];
 }
 
 /** The deny list: only things a cargo build never reads. Markdown stays (it may be `include_str!`'d). */
@@ -31,7 +50,7 @@ export const DENY_LIST_DEFAULTS = ['.git', '.github', '.projen', 'node_modules',
 
 /** Resolves the context part; every bad option is recorded in `errors`. */
 export function resolveContextPlan(
-  options: DockerfileSettings & DockerIgnoreSettings, cargo: CargoBuildPlan, dir: string, errors: ErrorCollector,
+  options: DockerfileSettings & DockerIgnoreSettings, cargo: CargoBuildPlan, dir: string, submodules: string[], errors: ErrorCollector,
 ): ContextPlan {
   const syntax = options.dockerfileSyntax ?? 'docker/dockerfile:1';
   errors.attempt(() => {
@@ -41,7 +60,8 @@ export function resolveContextPlan(
     }
   }, undefined);
   const dockerfilePath = errors.attempt(() => resolveFilePath('dockerfilePath', options.dockerfilePath, dir, 'Dockerfile'), 'Dockerfile');
-  return { dir, dockerfilePath, syntax, dockerignore: errors.attempt(() => resolveDockerIgnore(options, cargo, dir, dockerfilePath), undefined) };
+  const dockerignore = errors.attempt(() => resolveDockerIgnore(options, cargo, dir, dockerfilePath), undefined);
+  return { dir, dockerfilePath, syntax, dockerignore, submodules };
 }
 
 function resolveDockerIgnore(options: DockerIgnoreSettings, cargo: CargoBuildPlan, dir: string, dockerfile: string): DockerIgnorePlan | undefined {
@@ -81,6 +101,8 @@ function allowListPatterns(cargo: CargoBuildPlan, userAllow: string[], userDeny:
     const files = [...pkg.binaries.map(b => b.path), ...(pkg.lib ? [pkg.lib.path] : []), ...pkg.otherTargets.map(t => t.path)];
     for (const f of files) allow.push(targetAllowEntry(pkg.dir, f));
     if (pkg.buildScript) allow.push(targetAllowEntry(pkg.dir, pkg.buildScript));
+    // what the compilation reads outside those (include_str!, migrations, build-script inputs, templates…)
+    allow.push(...pkg.compileInputs);
   }
   return unique(['*', ...unique([...allow, ...userAllow]).map(p => `!${p}`), ...userDeny]);
 }

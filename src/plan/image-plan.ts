@@ -1,6 +1,6 @@
 import { BuilderPlan, BuilderSettings, resolveBuilderPlan } from './builder-plan';
 import { CargoBuildPlan, resolveCargoBuildPlan } from './cargo-build-plan';
-import { ContextPlan, resolveContextPlan } from './context-plan';
+import { ContextPlan, resolveContextPlan, unresolvedInputWarnings } from './context-plan';
 import { DEBIAN_RELEASES } from './debian-release';
 import { resolveRuntimePlan, RuntimePlan } from './runtime-plan';
 import { CargoWorkspaceFacts } from '../cargo/cargo-facts';
@@ -43,12 +43,13 @@ export function resolveImagePlan(
   const { builder, runtimeBase, runtimeImage } = resolveBuilderPlan(options, workspace, cargo, errors);
   const runtimeInput = { base: runtimeBase, image: runtimeImage, debianRelease: builder.debianRelease, firstBinary: cargo.binaries[0].name };
   const runtime = resolveRuntimePlan(options, runtimeInput, errors);
-  const context = resolveContextPlan(options, cargo, contextDir, errors);
+  const context = resolveContextPlan(options, cargo, contextDir, workspace.submodules, errors);
   const warnings: string[] = [];
   if (!cargo.locked) {
     warnings.push(`Cargo.lock is missing in ${showValue(contextDir)}: the image builds without --locked, so cargo picks dependency versions at build time `
       + 'and two builds of one commit may differ. Run "cargo generate-lockfile" and commit Cargo.lock to build exactly the tested versions.');
   }
+  warnings.push(...unresolvedInputWarnings(cargo, context));
   const summary = [...summarize(cargo, builder, runtime, workspace), ...warnings.map(w => `Warning: ${w}`)];
   return { cargo, builder, runtime, context, summary, warnings };
 }
@@ -68,7 +69,7 @@ function summarize(cargo: CargoBuildPlan, build: BuilderPlan, runtime: RuntimePl
   const release = DEBIAN_RELEASES[build.debianRelease];
   lines.push(`Debian: ${release.codename} (glibc ${release.glibc}) for builder and runtime${runtime.glibcGuard ? '; the glibc-guard stage checks the binaries against the runtime' : ''}`);
   lines.push(...build.releaseNotes.map(n => `  ${n}`));
-  lines.push(`Dependency caching: ${enumName(build.dependencyCaching)}`);
+  lines.push(`Dependency caching: ${enumName(build.dependencyCaching)}${build.dependencyCachingReason ? ` (${build.dependencyCachingReason})` : ''}`);
   lines.push(`Target: ${build.targetLibc === TargetLibc.MUSL ? 'musl (static)' : 'glibc'}${build.crossCompile ? ', cross-compiled from $BUILDPLATFORM for $TARGETARCH (amd64, arm64)' : ''}, profile ${cargo.profile}`);
   lines.push(`Runtime: ${enumName(runtime.base)} (${runtime.image}), ${runtime.user ? `user ${runtime.user.uid}:${runtime.user.gid}` : 'root'}`);
   if (ws.cargoConfigFile) lines.push(`Cargo config: ${ws.cargoConfigFile}${ws.vendorDirs.length ? ` (vendored: ${ws.vendorDirs.join(', ')})` : ''}`);

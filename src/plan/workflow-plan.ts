@@ -71,6 +71,8 @@ export interface WorkflowPlan {
   readonly actionPinning: ActionPinning;
   /** `uses:` reference of every action, by `owner/action`. */
   readonly actions: { [action: string]: ResolvedActionRef };
+  /** Whether checkouts fetch git submodules (recursively): the repository has some, and the build or the synth may read them. */
+  readonly checkoutSubmodules: boolean;
 }
 
 /** Platforms the workflow builds: those with a Rust target (GitHub has hosted runners for both). */
@@ -153,6 +155,7 @@ export function resolveWorkflowPlan(
     driftCheck: options.driftCheck ?? true,
     actionPinning,
     actions: errors.attempt(() => resolveActionRefs(actionPinning, options.actionVersions), resolveActionRefs(actionPinning)),
+    checkoutSubmodules: (image?.context.submodules.length ?? 0) > 0,
   };
 }
 

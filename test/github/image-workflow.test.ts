@@ -2,10 +2,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { github } from 'projen';
-import { steps, stepIndex, synthWorkflow } from './workflow-fixture';
+import { github, Testing } from 'projen';
+import * as YAML from 'yaml';
+import { newProject, planFor, steps, stepIndex, synthWorkflow } from './workflow-fixture';
 import { e2eScript } from '../../src/e2e/e2e-script';
 import { ImageWorkflow } from '../../src/github/image-workflow';
+import { resolveBuildPlan } from '../../src/plan/build-plan';
 import { DependencyCaching, ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/settings';
 import { lintWorkflow } from '../util/workflow-lint';
 
@@ -42,6 +44,19 @@ describe('default workflow', () => {
 
   test('checkout does not persist credentials', () => {
     expect(steps(s.yaml, 'image')[0].with).toEqual({ 'persist-credentials': false });
+  });
+
+  test('a repository with git submodules: both checkouts fetch them recursively', () => {
+    // GIVEN Cargo facts that list a submodule
+    const plan = planFor();
+    const withSubmodules = resolveBuildPlan({ options: {}, workspace: { ...plan.workspace, submodules: ['vendor/lib'] }, contextDir: '.', projectName: 'hello-svc' });
+    // WHEN the workflow is rendered
+    const { project, gh } = newProject();
+    new ImageWorkflow(gh, withSubmodules);
+    const yaml = YAML.parse(Testing.synth(project)['.github/workflows/docker.yml']);
+    // THEN the image job's and the drift job's checkouts ask for submodules
+    expect(yaml.jobs.image.steps[0].with).toEqual({ 'persist-credentials': false, 'submodules': 'recursive' });
+    expect(yaml.jobs.drift.steps[0].with).toEqual({ 'persist-credentials': false, 'submodules': 'recursive' });
   });
 
   test('the load build loads the runner platform without pushing, provenance or SBOM', () => {

@@ -478,3 +478,49 @@ describe('one Debian release for builder and runtime', () => {
     expect(plan('single-crate', { glibcGuard: false }).runtime.glibcGuard).toBe(false);
   });
 });
+
+describe('everything the build reads (issue 13)', () => {
+  test('compile-time inputs outside src/ are in the allow-list, each path once', () => {
+    // GIVEN a workspace whose sources include files outside src/ / WHEN planned
+    const patterns = plan('inputs-workspace').context.dockerignore!.patterns;
+    // THEN each of them is re-included
+    for (const p of ['svc/README.md', 'svc/config/app.yaml', 'svc/assets/logo.txt', 'svc/proto/greeting.proto', 'svc/csrc/answer.c', 'shared/greeting.txt']) {
+      expect(patterns.filter(x => x === `!${p}`)).toHaveLength(1);
+    }
+    expect(plan('inputs-workspace').warnings).toEqual([]);
+  });
+
+  test('inputs the scan cannot resolve are a warning naming file, line and the option (allow-list only)', () => {
+    // GIVEN a package with an unresolvable input
+    const f = facts('single-crate');
+    const unresolved = { file: 'build.rs', line: 3, text: 'std::fs::read(dir.join(name))', reason: 'path built at run time' };
+    const ws = { ...f, packages: f.packages.map(p => ({ ...p, unresolvedInputs: [unresolved] })) };
+    // WHEN planned with the allow-list THEN one warning names it, and the Dockerfile header says it too
+    const image = buildPlan({ workspace: ws }).image;
+    expect(image.warnings).toEqual([expect.stringMatching(/build\.rs:3 \(path built at run time: std::fs::read\(dir\.join\(name\)\)\).*"dockerignoreAllow"/)]);
+    expect(image.summary.join('\n')).toContain('Warning: the build may read files');
+    // AND with the deny-list (everything is sent) there is nothing to warn about
+    expect(buildPlan({ workspace: ws, options: { dockerignoreMode: DockerIgnoreMode.DENY_LIST } }).image.warnings).toEqual([]);
+  });
+
+  test('a path dependency outside the workspace is an error naming it and the fix', () => {
+    // GIVEN a member depending on ../../elsewhere
+    const f = facts('single-crate');
+    const ws = { ...f, externalPathDependencies: [{ package: 'hello', dependency: 'axum', path: '../axum', resolved: '/tmp/axum' }] };
+    // WHEN planned THEN the error names the package, the dependency, the path and the ways out
+    expectError(() => planOf(ws), 'cargoDir', /hello → axum \(path "\.\.\/axum"\)/, /build context/, /published or git version/);
+  });
+
+  test('a member named like a crate in Cargo.lock: SKELETON by default, with the reason; CARGO_CHEF by hand is refused', () => {
+    // GIVEN a workspace whose member "itoa" shares its name with a registry crate
+    const ws = facts('name-clash');
+    expect(ws.lockNameClashes).toEqual(['itoa']);
+    // WHEN planned without a strategy THEN SKELETON, and the header says why
+    const p = planOf(ws);
+    expect(p.builder.dependencyCaching).toBe(DependencyCaching.SKELETON);
+    expect(p.summary.join('\n')).toMatch(/Dependency caching: SKELETON \(not CARGO_CHEF: .*itoa/);
+    // AND CARGO_CHEF chosen by hand is an error with the fix
+    expectError(() => buildPlan({ workspace: ws, options: { dependencyCaching: DependencyCaching.CARGO_CHEF, binaries: ['app'] } }),
+      'dependencyCaching', /"itoa"/, /cargo chef cook --locked fails/, /SKELETON/);
+  });
+});

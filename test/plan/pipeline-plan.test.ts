@@ -258,3 +258,13 @@ describe('action pinning', () => {
     }
   });
 });
+
+describe('git submodules', () => {
+  test('a repository with submodules checks them out recursively; one without does not', () => {
+    // GIVEN Cargo facts with and without submodules / WHEN planned
+    const withSubmodules = buildPlan({ workspace: { ...facts, submodules: ['crates/email/translations'] } }).pipeline.workflow!;
+    // THEN only the first asks checkouts for them
+    expect(withSubmodules.checkoutSubmodules).toBe(true);
+    expect(workflowOf().checkoutSubmodules).toBe(false);
+  });
+});
