@@ -1071,8 +1071,13 @@ function readCallee(tokens: Token[], i: number): string | undefined {
   const qualifier = before === ':' && tokens[i - 3]?.value === ':' ? tokens[i - 4]?.value : undefined;
   if (form === 'any') return name.value;
   if (form === 'method') return before === '.' ? name.value : undefined;
+  // `use std::fs::read_dir;` then a bare `read_dir(..)` (names too distinctive to be anything else)
+  if (form === 'fs' && UNQUALIFIED_FS_CALLS.has(name.value) && before !== '.' && before !== ':') return name.value;
   return qualifier === form ? name.value : undefined;
 }
+
+/** `fs` functions also recognised when called without the `fs::` qualifier (imported with `use std::fs::…`). */
+const UNQUALIFIED_FS_CALLS = new Set(['read_dir', 'read_to_string']);
 
 /** Whether the string literal at `k` names an environment variable: `var("X")`, `var_os("X")`, `env!("X")`. */
 function isEnvRead(tokens: Token[], k: number): boolean {

@@ -395,6 +395,16 @@ describe('build scripts', () => {
     expect(p.compileInputs).toEqual(['crates/app/config/defaults.toml']);
   });
 
+  test('a bare read_dir imported with `use std::fs::read_dir` is a read: a missing folder (an empty submodule) is unresolved', () => {
+    // GIVEN a build script reading a folder that is not there (a submodule not checked out), through an imported fs function
+    const p = member({
+      'crates/app/build.rs': ['use std::fs::read_dir;', 'fn main() {', '    for e in read_dir("translations/backend/").unwrap() { let _ = e; }', '}'].join('\n'),
+    });
+    // WHEN scanned THEN it is reported with the file and line, not silently missed
+    expect(p.compileInputs).toEqual([]);
+    expect(unresolved(p)).toEqual([expect.stringMatching(/^crates\/app\/build\.rs:3 .*translations\/backend/)]);
+  });
+
   test('a rerun-if-changed path built with format! from a variable is unresolved with file and line', () => {
     // GIVEN
     const p = member({
