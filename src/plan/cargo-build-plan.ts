@@ -82,10 +82,16 @@ export function resolveCargoBuildPlan(options: DockerfileSettings, ws: CargoWork
  * The build context is the cargo folder: a path dependency outside it cannot be sent, and cargo would
  * fail to load the workspace in the image (it loads every path dependency, dev-dependencies too).
  */
+/** Most path dependencies listed in the error. */
+const MAX_LISTED = 8;
+
 function checkPathDependencies(ws: CargoWorkspaceFacts): void {
-  const outside = ws.externalPathDependencies;
-  if (outside.length === 0) return;
-  const list = outside.map(d => `${d.package} → ${d.dependency} (path ${showValue(d.path)})`).join(', ');
+  if (ws.externalPathDependencies.length === 0) return;
+  // the members' own dependencies first (the ones to change), then those of the outside packages; at most MAX_LISTED
+  const members = new Set(ws.packages.map(p => p.name));
+  const outside = [...ws.externalPathDependencies].sort((a, b) => Number(!members.has(a.package)) - Number(!members.has(b.package)));
+  const more = outside.length > MAX_LISTED ? `, and ${outside.length - MAX_LISTED} more` : '';
+  const list = outside.slice(0, MAX_LISTED).map(d => `${d.package} → ${d.dependency} (path ${showValue(d.path)})`).join(', ') + more;
   throw RustDockerError.forOption('cargoDir', `the Cargo workspace depends on folders outside it, which the Docker build context (the cargo folder) cannot hold: ${list}`,
     'Depend on a published or git version instead, or make the folder holding both the workspace (a [workspace] in the common parent, with "cargoDir" pointing there)');
 }

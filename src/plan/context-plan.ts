@@ -104,7 +104,13 @@ function allowListPatterns(cargo: CargoBuildPlan, userAllow: string[], userDeny:
     // what the compilation reads outside those (include_str!, migrations, build-script inputs, templates…)
     allow.push(...pkg.compileInputs);
   }
-  return unique(['*', ...unique([...allow, ...userAllow]).map(p => `!${p}`), ...userDeny]);
+  return unique(['*', ...withoutCovered(unique([...allow, ...userAllow])).map(p => `!${p}`), ...userDeny]);
+}
+
+/** The entries no other entry already sends (`crates/core/main.rs` goes with `crates/core`). */
+function withoutCovered(entries: string[]): string[] {
+  const all = new Set(entries);
+  return entries.filter(e => !e.split('/').slice(0, -1).some((_, i, parts) => all.has(parts.slice(0, i + 1).join('/'))));
 }
 
 function denyListPatterns(userAllow: string[], userDeny: string[], dockerfileInContext: string | undefined): string[] {

@@ -524,3 +524,25 @@ describe('everything the build reads (issue 13)', () => {
       'dependencyCaching', /"itoa"/, /cargo chef cook --locked fails/, /SKELETON/);
   });
 });
+
+describe('allow-list and path-dependency messages stay short', () => {
+  test('an entry inside a folder the allow-list already sends is not listed again', () => {
+    // GIVEN an input file inside a folder that is itself an input
+    const f = facts('single-crate');
+    const ws = { ...f, packages: f.packages.map(p => ({ ...p, compileInputs: ['assets', 'assets/logo.txt', 'src/data.bin'] })) };
+    // WHEN planned THEN only the folder is re-included (and nothing under src/ twice)
+    const patterns = buildPlan({ workspace: ws }).image.context.dockerignore!.patterns;
+    expect(patterns).toContain('!assets');
+    expect(patterns).not.toContain('!assets/logo.txt');
+    expect(patterns).not.toContain('!src/data.bin');
+  });
+
+  test('many outside path dependencies: the members\' own first, at most eight, the rest counted', () => {
+    // GIVEN ten outside path dependencies, the member's own listed last
+    const f = facts('single-crate');
+    const others = Array.from({ length: 9 }, (_, i) => ({ package: `outside${i}`, dependency: 'x', path: '../x', resolved: '/x' }));
+    const ws = { ...f, externalPathDependencies: [...others, { package: 'hello', dependency: 'axum', path: '../axum', resolved: '/axum' }] };
+    // WHEN planned THEN the member's dependency comes first and the list is cut
+    expectError(() => planOf(ws), 'cargoDir', /outside it, which .*: hello → axum \(path "\.\.\/axum"\), outside0/, /, and 2 more\./);
+  });
+});
