@@ -10,9 +10,10 @@ import { BuildPlan } from '../plan/build-plan';
  * manifest and `Cargo.lock`, the toolchain file, `.cargo/config.toml` and vendored sources, and for
  * each workspace member its `Cargo.toml`, `src/`, build script and the folders of targets that
  * live outside `src/` (explicit `[[bin]]`/`[[test]]`/`[[bench]]`/`[[example]]` paths, which cargo
- * must find to load the manifest); then `dockerignoreAllow`, then `dockerignoreDeny`. Editing a
- * README, docs or CI files never changes the context. Files read by `include_str!`/build scripts
- * outside those folders must be added with `dockerignoreAllow`.
+ * must find to load the manifest), and the files its compilation reads outside those (found by the
+ * Cargo scan: `CargoPackageFacts.compileInputs`); then `dockerignoreAllow`, then `dockerignoreDeny`.
+ * Editing docs or CI files the build does not read never changes the context. What the scan cannot
+ * resolve is a synth warning; add it with `dockerignoreAllow`.
  *
  * DENY_LIST: `.git`, `.github`, `.projen`, `node_modules`, `target`, `**` `/target`, the Dockerfile
  * and `.dockerignore` (Markdown stays: it may be `include_str!`'d), then `dockerignoreDeny`, then

@@ -1,9 +1,11 @@
 /** How `.dockerignore` is written. */
 export enum DockerIgnoreMode {
   /**
-   * `*` then `!` entries for exactly what the build needs (manifests, `Cargo.lock`, toolchain file, cargo
-   * config, vendored sources, each member's `src/`, build script and target folders): unrelated edits never
-   * bust the cache. Files read by `include_str!` or build scripts elsewhere need `dockerignoreAllow`.
+   * `*` then `!` entries for exactly what the build needs (manifests, `Cargo.lock`, cargo config, vendored
+   * sources, each member's `src/`, build script and target folders, and the files its compilation reads
+   * elsewhere: `include_str!`/`include_bytes!` paths, crate-doc READMEs, migrations, build-script inputs,
+   * templates): unrelated edits never bust the cache. What the scan cannot resolve (a path built at run
+   * time) is a warning at synth naming the file and line; add such paths with `dockerignoreAllow`.
    */
   ALLOW_LIST = 'allow-list',
   /**
