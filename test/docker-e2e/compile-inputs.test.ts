@@ -10,7 +10,7 @@ import { buildImage, describeDocker, DOCKER_TEST_TIMEOUT, prepareFixture, remove
 import { generateDockerfile } from '../util/generate-dockerfile';
 
 const FIXTURES = [
-  { name: 'inputs-workspace', out: /^inputs ok config=mode: fixture logo=5 proto=syntax = "proto3"; \/\/ greeting v1 c=42 greet=hello-from-shared$/m },
+  { name: 'inputs-workspace', out: /^inputs ok config=mode: fixture logo=5 proto=syntax = "proto3"; \/\/ greeting v1 c=42 greet=hello-from-shared fr=bonjour$/m },
   // sqlx::migrate!() embeds ./migrations (the macro crate comes from crates.io, as on a runner)
   { name: 'inputs-migrations', out: /^migrations ok 20260101000000:create users,20260102000000:create posts$/m },
 ];

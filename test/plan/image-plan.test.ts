@@ -484,10 +484,12 @@ describe('everything the build reads (issue 13)', () => {
     // GIVEN a workspace whose sources include files outside src/ / WHEN planned
     const patterns = plan('inputs-workspace').context.dockerignore!.patterns;
     // THEN each of them is re-included
-    for (const p of ['svc/README.md', 'svc/config/app.yaml', 'svc/assets/logo.txt', 'svc/proto/greeting.proto', 'svc/csrc/answer.c', 'shared/greeting.txt']) {
+    for (const p of ['svc/translations/fr.txt', 'svc/README.md', 'svc/config/app.yaml', 'svc/assets/logo.txt', 'svc/proto/greeting.proto', 'svc/csrc/answer.c', 'shared/greeting.txt']) {
       expect(patterns.filter(x => x === `!${p}`)).toHaveLength(1);
     }
     expect(plan('inputs-workspace').warnings).toEqual([]);
+    // AND the git submodule the build script reads is known, so checkouts fetch it
+    expect(plan('inputs-workspace').context.submodules).toEqual(['svc/translations']);
   });
 
   test('inputs the scan cannot resolve are a warning naming file, line and the option (allow-list only)', () => {
