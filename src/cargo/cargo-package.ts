@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { CargoBinaryTarget, CargoPackageFacts, CargoTargetFile } from './cargo-facts';
 import { CargoInferenceError } from './cargo-inference-error';
 import { scanCompileInputs } from './compile-inputs';
-import { isDir, isFile, listDir, relativePosix } from './fs-util';
+import { compare, isDir, isFile, listDir, relativePosix } from './fs-util';
 import { TomlFields, TomlTable, isTable, showTomlValue } from './toml-file';
 
 /**
@@ -385,9 +385,4 @@ function dependencyNames(fields: TomlFields, manifest: TomlTable, wsDeps: TomlTa
     }
   }
   return [...names].sort(compare);
-}
-
-/** Locale-independent string order (deterministic output on every machine). */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

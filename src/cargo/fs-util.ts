@@ -43,3 +43,21 @@ export function isOutside(rel: string): boolean {
 export function isUnder(dir: string, base: string): boolean {
   return base === '.' || dir === base || dir.startsWith(base.endsWith('/') ? base : `${base}/`);
 }
+
+/** Rust sources longer than this (characters) are not scanned (generated tables, not hand-written includes). */
+const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
+
+/** A file's text, or undefined when it cannot be read or is too large. */
+export function readText(abs: string): string | undefined {
+  try {
+    const text = fs.readFileSync(abs, 'utf8');
+    return text.length > MAX_SOURCE_BYTES ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Orders strings by UTF-16 code units (a stable order for paths and names). */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

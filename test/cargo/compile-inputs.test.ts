@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MAIN_RS, cleanupTempDirs, pkgToml, tempRepo } from './cargo-test-util';
 import { CargoPackageFacts, CargoWorkspace } from '../../src/cargo';
-import { tokenizeRust } from '../../src/cargo/compile-inputs';
+import { tokenizeRust } from '../../src/cargo/rust-tokens';
 
 afterAll(cleanupTempDirs);
 
