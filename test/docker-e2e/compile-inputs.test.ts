@@ -3,7 +3,7 @@
  * one through CARGO_MANIFEST_DIR, a build script reading a proto file and compiling C with the cc crate, a
  * library including a file of another folder): the allow-list .dockerignore must send every one, or the
  * image does not build. Built for real on the lab builder, for the default strategy and SKELETON, then run:
- * the binary prints what its compiled-in inputs say. A second fixture embeds migrations with sqlx::migrate!().
+ * the binary prints what its compiled-in inputs say. Two more embed migrations (sqlx::migrate!()) and askama templates.
  */
 import { DependencyCaching, RustDockerSettings } from '../../src/settings';
 import { buildImage, describeDocker, DOCKER_TEST_TIMEOUT, prepareFixture, removeImage, runImage, uniqueTag } from '../util/docker';
@@ -13,6 +13,8 @@ const FIXTURES = [
   { name: 'inputs-workspace', out: /^inputs ok config=mode: fixture logo=5 proto=syntax = "proto3"; \/\/ greeting v1 c=42 greet=hello-from-shared fr=bonjour$/m },
   // sqlx::migrate!() embeds ./migrations (the macro crate comes from crates.io, as on a runner)
   { name: 'inputs-migrations', out: /^migrations ok 20260101000000:create users,20260102000000:create posts$/m },
+  // askama compiles ./templates into the binary
+  { name: 'inputs-templates', out: /^templates ok hello from-askama$/m },
 ];
 const STRATEGIES: Array<[string, RustDockerSettings]> = [
   ['the default (CARGO_CHEF)', {}],
