@@ -178,6 +178,12 @@ export interface CargoPackageFacts {
    * {@link CargoUnresolvedInput}), in file and line order.
    */
   readonly unresolvedInputs: CargoUnresolvedInput[];
+  /**
+   * What the compilation needs that the repository does not hold, so an image build fails: sqlx's
+   * query macros without offline data (`.sqlx/`), which then check their SQL against a database
+   * (`DATABASE_URL`) at compile time. `reason` says what to commit.
+   */
+  readonly missingBuildData: CargoUnresolvedInput[];
 }
 
 /**

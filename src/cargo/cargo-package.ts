@@ -198,6 +198,7 @@ export function readPackage(src: PackageSource): PackageReadResult {
       features: featureNames(fields, src.manifest),
       compileInputs: inputs.compileInputs,
       unresolvedInputs: inputs.unresolvedInputs,
+      missingBuildData: inputs.missingBuildData,
     },
     pathDependencies: [...new Set(specs.map(d => relativePosix(src.rootDir, d.abs)))].sort(compare),
     pathDependencySpecs: specs,

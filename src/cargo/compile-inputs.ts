@@ -37,15 +37,20 @@ export interface CompileInputsSource {
 export interface CompileInputs {
   readonly compileInputs: string[];
   readonly unresolvedInputs: CargoUnresolvedInput[];
+  readonly missingBuildData: CargoUnresolvedInput[];
 }
 
 /** Longest source line kept in {@link CargoUnresolvedInput.text}. */
 const MAX_TEXT = 120;
 /** What a source file must contain for any rule to match (a cheap pre-filter before tokenizing). */
-const SOURCE_TRIGGER = /\b(include(_str|_bytes|_dir)?|migrate|embed_migrations|query_file\w*)\s*!|#\s*!?\s*\[\s*(path|folder)\b/;
+const SOURCE_TRIGGER = /\b(include(_str|_bytes|_dir)?|migrate|embed_migrations|query\w*)\s*!|#\s*!?\s*\[\s*(path|folder)\b/;
 /** sqlx macros reading a file relative to the package dir. */
 const SQLX_FILE_MACROS = new Set(['query_file', 'query_file_as', 'query_file_scalar',
   'query_file_unchecked', 'query_file_as_unchecked', 'query_file_scalar_unchecked']);
+
+/** sqlx macros that check their SQL against a database at compile time, or against the offline data (`.sqlx/`). */
+const SQLX_CHECKED_MACROS = new Set(['query', 'query_as', 'query_scalar', 'query_unchecked', 'query_as_unchecked',
+  'query_scalar_unchecked', ...SQLX_FILE_MACROS]);
 
 /**
  * Finds the compile-time inputs of one package (see
@@ -77,6 +82,8 @@ class PackageScan {
   private readonly inputs: PackageInputs;
   private readonly buildRules: BuildScriptRules;
   private readonly scanned = new Set<string>();
+  /** The first sqlx query macro (needs a database or offline data at compile time), when the package depends on sqlx. */
+  private sqlxQuery?: Origin;
   private readonly queue: Array<{ readonly abs: string; readonly mode: FileMode }> = [];
 
   constructor(private readonly src: CompileInputsSource) {
@@ -109,7 +116,21 @@ class PackageScan {
     return {
       compileInputs: this.inputs.compileInputs(),
       unresolvedInputs: this.inputs.unresolvedInputs(),
+      missingBuildData: this.missingSqlxData(),
     };
+  }
+
+  /** sqlx query macros with neither a database at build time nor committed offline data fail the image build. */
+  private missingSqlxData(): CargoUnresolvedInput[] {
+    if (this.sqlxQuery === undefined) return [];
+    const offline = [path.join(this.pkgAbs, '.sqlx'), path.join(this.src.rootDir, '.sqlx'), path.join(this.pkgAbs, 'sqlx-data.json'),
+      path.join(this.src.rootDir, 'sqlx-data.json')];
+    if (offline.some(p => fs.existsSync(p))) return [];
+    return [{
+      ...this.sqlxQuery,
+      reason: 'sqlx query macros check their SQL against a database at compile time, and the image build has no DATABASE_URL '
+        + 'and no offline data: run "cargo sqlx prepare --workspace" and commit the .sqlx folder it writes',
+    }];
   }
 
   private enqueue(abs: string, mode: FileMode): void {
@@ -244,6 +265,9 @@ class PackageScan {
   /** include macros, migrations, sqlx query files. */
   private macro(tokens: Token[], i: number, fileDir: string, origin: (line: number) => Origin): void {
     const name = tokens[i].value;
+    if (SQLX_CHECKED_MACROS.has(name) && this.sqlxQuery === undefined && this.src.dependencyNames.includes('sqlx')) {
+      this.sqlxQuery = origin(tokens[i].line);
+    }
     const isInclude = name === 'include_str' || name === 'include_bytes' || name === 'include';
     const known = isInclude || name === 'include_dir' || name === 'migrate' || name === 'embed_migrations' || SQLX_FILE_MACROS.has(name);
     if (!known) return;

@@ -50,6 +50,8 @@ export function resolveImagePlan(
       + 'and two builds of one commit may differ. Run "cargo generate-lockfile" and commit Cargo.lock to build exactly the tested versions.');
   }
   warnings.push(...unresolvedInputWarnings(cargo, context));
+  // what the compilation needs and the repository does not hold fails the image build, whatever is sent
+  for (const m of cargo.packages.flatMap(p => p.missingBuildData)) warnings.push(`${m.file}:${m.line} (${m.text}): ${m.reason}`);
   const summary = [...summarize(cargo, builder, runtime, workspace), ...warnings.map(w => `Warning: ${w}`)];
   return { cargo, builder, runtime, context, summary, warnings };
 }

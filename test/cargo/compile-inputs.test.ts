@@ -716,3 +716,25 @@ test('loading a workspace without compile-time inputs finds none', () => {
   expect(facts.packages.map(p => [p.compileInputs, p.unresolvedInputs])).toEqual([[[], []], [[], []]]);
   expect(facts.externalPathDependencies).toEqual([]);
 });
+
+describe('data the build needs that the repository lacks', () => {
+  test('sqlx query macros without .sqlx offline data are reported once, with the first use', () => {
+    // GIVEN a package depending on sqlx that uses query! twice and has no .sqlx/
+    const uses = 'pub async fn a() { let _ = sqlx::query!("SELECT 1"); }\npub async fn b() { let _ = sqlx::query_as!(X, "SELECT 2"); }\n';
+    const p = member({ 'crates/app/src/lib.rs': uses }, '[dependencies]\nsqlx = "0.8"\n');
+    // WHEN scanned THEN one entry names the first use and what to commit
+    expect(p.missingBuildData.map(m => `${m.file}:${m.line} ${m.reason}`)).toEqual([
+      expect.stringMatching(/^crates\/app\/src\/lib\.rs:1 sqlx query macros .*cargo sqlx prepare --workspace/),
+    ]);
+  });
+
+  test('with .sqlx offline data (package or workspace root), or without sqlx, nothing is missing', () => {
+    const uses = 'pub async fn a() { let _ = sqlx::query!("SELECT 1"); }\n';
+    // GIVEN offline data at the workspace root / WHEN scanned THEN it is an input and nothing is missing
+    const withData = member({ 'crates/app/src/lib.rs': uses, '.sqlx/query-1.json': '{}' }, '[dependencies]\nsqlx = "0.8"\n');
+    expect(withData.missingBuildData).toEqual([]);
+    expect(withData.compileInputs).toContain('.sqlx');
+    // AND a query! macro of another crate (no sqlx dependency) is not sqlx's
+    expect(member({ 'crates/app/src/lib.rs': uses }).missingBuildData).toEqual([]);
+  });
+});

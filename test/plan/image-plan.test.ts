@@ -548,3 +548,17 @@ describe('allow-list and path-dependency messages stay short', () => {
     expectError(() => planOf(ws), 'cargoDir', /outside it, which .*: hello → axum \(path "\.\.\/axum"\), outside0/, /, and 2 more\./);
   });
 });
+
+describe('data the build needs that the repository lacks', () => {
+  test('sqlx query macros without offline data are a synth warning, whatever the .dockerignore mode', () => {
+    // GIVEN a package whose scan found sqlx query macros without .sqlx/
+    const f = facts('single-crate');
+    const missing = { file: 'src/db.rs', line: 7, text: 'sqlx::query!("SELECT 1")', reason: 'sqlx query macros check their SQL against a database at compile time' };
+    const ws = { ...f, packages: f.packages.map(p => ({ ...p, missingBuildData: [missing] })) };
+    // WHEN planned (allow-list and deny-list) THEN the warning names the file, line and reason
+    for (const dockerignoreMode of [DockerIgnoreMode.ALLOW_LIST, DockerIgnoreMode.DENY_LIST]) {
+      expect(buildPlan({ workspace: ws, options: { dockerignoreMode } }).image.warnings)
+        .toEqual(['src/db.rs:7 (sqlx::query!("SELECT 1")): sqlx query macros check their SQL against a database at compile time']);
+    }
+  });
+});
