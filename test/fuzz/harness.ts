@@ -14,7 +14,7 @@ import * as YAML from 'yaml';
 import { RustDocker, RustDockerOptions } from '../../src/project/rust-docker';
 import { RustDockerProject } from '../../src/project/rust-docker-project';
 import { lintDockerfile } from '../util/dockerfile-lint';
-import { fixtureOutdir } from '../util/fixture-project';
+import { withoutPostSynth, fixtureOutdir } from '../util/fixture-project';
 import { lintWorkflow } from '../util/workflow-lint';
 
 /** How the library is used: the project type, or the component in a plain projen project. */
@@ -107,14 +107,10 @@ export function synthCase(c: FuzzCase, outdir: string): Outcome {
   } catch (error) {
     return { kind: 'rejected', phase: 'construct', error, partial: changed() };
   }
-  const saved = process.env.PROJEN_DISABLE_POST;
-  process.env.PROJEN_DISABLE_POST = 'true';
   try {
-    built.project.synth();
+    withoutPostSynth(() => built.project.synth());
   } catch (error) {
     return { kind: 'rejected', phase: 'synth', error, partial: changed() };
-  } finally {
-    if (saved === undefined) delete process.env.PROJEN_DISABLE_POST; else process.env.PROJEN_DISABLE_POST = saved;
   }
   const files: { [rel: string]: string } = {};
   const generated: string[] = JSON.parse(fs.readFileSync(path.join(outdir, '.projen', 'files.json'), 'utf-8')).files;

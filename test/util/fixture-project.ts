@@ -27,3 +27,14 @@ export function writeFiles(dir: string, files: { [rel: string]: string }): void 
     fs.writeFileSync(path.join(dir, rel), content);
   }
 }
+
+/** Runs `fn` as a real `npx projen` synth runs, without projen's post-synth steps (no npm install). */
+export function withoutPostSynth<T>(fn: () => T): T {
+  const saved = process.env.PROJEN_DISABLE_POST;
+  process.env.PROJEN_DISABLE_POST = 'true';
+  try {
+    return fn();
+  } finally {
+    if (saved === undefined) delete process.env.PROJEN_DISABLE_POST; else process.env.PROJEN_DISABLE_POST = saved;
+  }
+}
