@@ -88,13 +88,13 @@ export function generateStrategy(project: string, name: string, outDir: string, 
     const synthMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const dest = path.join(outDir, name);
     fs.mkdirSync(dest, { recursive: true });
-    const img = p.rustDocker.plan.image;
+    const context = p.rustDocker.plan.image.context;
     const dockerfile = path.join(dest, 'Dockerfile');
-    fs.copyFileSync(path.join(work, img.dockerfilePath), dockerfile);
+    fs.copyFileSync(path.join(work, context.dockerfilePath), dockerfile);
     let dockerignore: string | undefined;
-    if (img.dockerignore) {
+    if (context.dockerignore) {
       dockerignore = path.join(dest, '.dockerignore');
-      fs.copyFileSync(path.join(work, img.dockerignorePath), dockerignore);
+      fs.copyFileSync(path.join(work, context.dockerignore.path), dockerignore);
     }
     return { name, dockerfile, dockerignore, synthMs };
   } finally {
