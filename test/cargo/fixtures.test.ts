@@ -30,6 +30,7 @@ describe('single-crate fixture', () => {
       features: [],
       compileInputs: [],
       unresolvedInputs: [],
+      missingBuildData: [],
     }]);
   });
 
