@@ -162,3 +162,26 @@ export function checkNoExpression(option: string, value: string, fix: string): v
       + 'which GitHub\'s YAML reader treats as a line break', 'Remove the character', { value });
   }
 }
+
+/** A package list entry: a Debian/Alpine package name, optionally `name=version`. */
+const PACKAGE = /^[A-Za-z0-9][A-Za-z0-9+.:~_-]*(=[A-Za-z0-9+.:~_-]+)?$/;
+
+/** A list of system package names (`buildPackages`, `runtimePackages`), deduplicated. */
+export function checkPackageList(option: string, values: string[] | undefined): string[] {
+  for (const v of values ?? []) {
+    if (!PACKAGE.test(v)) {
+      throw RustDockerError.forOption(option, `${showValue(v)} is not a package name`, 'Use a package name such as "libssl-dev" (optionally "name=version")', { value: v });
+    }
+  }
+  return [...new Set(values ?? [])];
+}
+
+const NAME_TOKEN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Whether `value` is a name token: a letter or digit, then letters, digits, `.`, `_` or `-` (workflow
+ * files, runner labels, secret ids, compose services, rustup toolchains, targets and components).
+ */
+export function isNameToken(value: unknown): value is string {
+  return typeof value === 'string' && NAME_TOKEN.test(value);
+}

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { CargoInferenceError } from './cargo-inference-error';
 import { isFile } from './fs-util';
 import { TomlFields, parseToml, readTextFile } from './toml-file';
+import { isNameToken } from '../validators';
 
 /**
  * What a rustup toolchain file pins (internal; surfaced through `CargoWorkspaceFacts`).
@@ -17,9 +18,6 @@ export interface RustToolchainInfo {
   readonly components: string[];
 }
 
-/** Toolchain names rustup accepts: letters, digits, ".", "-", "_" (e.g. "1.95.0", "nightly-2025-01-01"). */
-const CHANNEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const TARGET_OR_COMPONENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
  * Reads the rustup toolchain file of `rootDir`, if any.
@@ -42,7 +40,7 @@ export function readRustToolchain(rootDir: string): RustToolchainInfo | undefine
     if (trimmed.length === 0) {
       throw new CargoInferenceError(`invalid ${file}: the file is empty. Write a channel such as "1.95" or "stable" in it, or remove it.`);
     }
-    if (!CHANNEL.test(trimmed)) {
+    if (!isNameToken(trimmed)) {
       throw new CargoInferenceError(`invalid channel "${trimmed}" in ${file}. Use a toolchain name such as "1.95", "stable" or "nightly-2025-01-01".`);
     }
     return { file, channel: trimmed, targets: [], components: [] };
@@ -55,7 +53,7 @@ export function readRustToolchain(rootDir: string): RustToolchainInfo | undefine
     throw new CargoInferenceError(`invalid ${file}: missing the [toolchain] table. Add a [toolchain] table with a channel, e.g. [toolchain] channel = "1.95".`);
   }
   const channel = fields.string(toolchain, 'channel', 'toolchain.channel');
-  if (channel !== undefined && !CHANNEL.test(channel)) {
+  if (channel !== undefined && !isNameToken(channel)) {
     throw new CargoInferenceError(`invalid "toolchain.channel" in ${file}: "${channel}" is not a toolchain name. Use e.g. "1.95", "stable" or "nightly-2025-01-01".`);
   }
   const toolchainPath = fields.string(toolchain, 'path', 'toolchain.path');
@@ -65,7 +63,7 @@ export function readRustToolchain(rootDir: string): RustToolchainInfo | undefine
   const targets = fields.stringArray(toolchain, 'targets', 'toolchain.targets') ?? [];
   const components = fields.stringArray(toolchain, 'components', 'toolchain.components') ?? [];
   for (const [key, values] of [['targets', targets], ['components', components]] as const) {
-    const bad = values.find(v => !TARGET_OR_COMPONENT.test(v));
+    const bad = values.find(v => !isNameToken(v));
     if (bad !== undefined) {
       throw new CargoInferenceError(`invalid "toolchain.${key}" in ${file}: "${bad}" is not a valid name. Fix "toolchain.${key}" in ${file}.`);
     }

@@ -1,11 +1,11 @@
 import { CargoBuildPlan } from './cargo-build-plan';
 import { compareVersions, DEBIAN_RELEASES, ImageRelease, imageRelease } from './debian-release';
-import { packageList, resolveRuntimeBase, runtimeBaseFacts, runtimeImageOf, RuntimeLibc } from './runtime-plan';
+import { resolveRuntimeBase, runtimeBaseFacts, runtimeImageOf, RuntimeLibc } from './runtime-plan';
 import { resolveRustVersion, resolveToolchain, RustToolchainPlan } from './rust-toolchain-plan';
 import { CargoWorkspaceFacts } from '../cargo/cargo-facts';
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { DebianRelease, DependencyCaching, DockerfileSettings, MultiArchStrategy, RuntimeBase, TargetLibc, WorkflowSettings } from '../settings';
-import { checkImageReference, checkVariableName, enumName, isGithubSecretName } from '../validators';
+import { checkImageReference, checkPackageList, checkVariableName, enumName, isGithubSecretName, isNameToken } from '../validators';
 
 /** A BuildKit cache mount of the generated Dockerfile (`RUN --mount=type=cache,id=<id>,target=<target>`). */
 export interface ImageCacheMount {
@@ -80,7 +80,6 @@ export const BUILD_DIR = '/build';
 export const DEPS_TARGET_CACHE = '/cache/target';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const SECRET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const ALPINE_IMAGE = /(^|[:/-])alpine/;
 
 /** The parts of the workflow settings the Dockerfile depends on (cross-compilation follows the multi-arch strategy). */
@@ -115,7 +114,7 @@ export function resolveBuilderPlan(
   const digests = errors.attempt(() => resolveDigests(options.imageDigests, usedImages), {});
   const pin = (image: string) => (digests[image] ? `${image}@${digests[image]}` : image);
 
-  const packages = errors.attempt(() => packageList('buildPackages', options.buildPackages), []);
+  const packages = errors.attempt(() => checkPackageList('buildPackages', options.buildPackages), []);
   if (targetLibc === TargetLibc.MUSL && !packages.includes('musl-tools')) packages.push('musl-tools');
   const builderImage = chef?.image ?? unpinnedRust;
   errors.attempt(() => {
@@ -236,7 +235,7 @@ function resolveSecrets(options: DockerfileSettings): BuildSecretPlan[] {
   const ids = new Set<string>();
   const envs = new Set<string>();
   return (options.buildSecrets ?? []).map((s, index) => {
-    if (!SECRET_ID.test(s.id ?? '')) {
+    if (!isNameToken(s.id)) {
       throw RustDockerError.forOption('buildSecrets', `${showValue(s.id)} is not a secret id`, 'Use letters, digits, ".", "_" and "-", e.g. "cargo_token"');
     }
     if (ids.has(s.id)) throw RustDockerError.forOption('buildSecrets', `secret ${showValue(s.id)} is listed twice`, 'List each secret once');

@@ -4,7 +4,7 @@
  */
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { E2eSettings } from '../settings';
-import { checkInteger, checkList, checkNoExpression, checkPort, checkString, checkVariableName } from '../validators';
+import { checkInteger, checkList, checkNoExpression, checkPort, checkString, checkVariableName, isNameToken } from '../validators';
 
 /** The smoke test: the image runs detached without network; it passes when it exits 0 or is still running at the deadline. */
 export interface SmokeTestPlan {
@@ -170,7 +170,7 @@ function composeService(service: unknown, file: unknown): string {
     throw RustDockerError.forOption('e2e.composeService', `is required with composeFile ${showValue(file)}`,
       'Name the compose service whose exit code decides the test (its command runs the checks)');
   }
-  if (typeof service !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(service)) {
+  if (!isNameToken(service)) {
     throw RustDockerError.forOption('e2e.composeService', `${showValue(service)} is not a compose service name`,
       'Give a service name of letters, digits, "_", "." or "-"', { value: service });
   }

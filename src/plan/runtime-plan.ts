@@ -1,7 +1,7 @@
 import { DEBIAN_RELEASES, packageForRelease } from './debian-release';
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { DebianRelease, DockerfileSettings, DockerHealthcheck, RuntimeBase } from '../settings';
-import { checkInteger, checkLabelKey, checkPort, checkVariableName, enumName, MAX_INT32 } from '../validators';
+import { checkInteger, checkLabelKey, checkPackageList, checkPort, checkVariableName, enumName, MAX_INT32 } from '../validators';
 
 /** The C library a runtime image offers. */
 export enum RuntimeLibc {
@@ -183,19 +183,6 @@ export function resolveRuntimePlan(options: DockerfileSettings, input: RuntimePl
   };
 }
 
-/** A package list entry: a Debian/Alpine package name, optionally `name=version`. */
-const PACKAGE = /^[A-Za-z0-9][A-Za-z0-9+.:~_-]*(=[A-Za-z0-9+.:~_-]+)?$/;
-
-/** A list of package names (deduplicated). */
-export function packageList(option: string, values: string[] | undefined): string[] {
-  for (const v of values ?? []) {
-    if (!PACKAGE.test(v)) {
-      throw RustDockerError.forOption(option, `${showValue(v)} is not a package name`, 'Use a package name such as "libssl-dev" (optionally "name=version")', { value: v });
-    }
-  }
-  return [...new Set(values ?? [])];
-}
-
 function resolveRuntimePackages(options: DockerfileSettings, runtime: RuntimeBase, release: DebianRelease): string[] {
   const facts = RUNTIME_BASES[runtime];
   if (options.runtimePackages !== undefined && options.runtimePackages.length > 0 && facts.packageManager === undefined) {
@@ -203,7 +190,7 @@ function resolveRuntimePackages(options: DockerfileSettings, runtime: RuntimeBas
       'Use RuntimeBase.DEBIAN_SLIM or ALPINE, or copy files into the image with the escape hatches');
   }
   if (options.runtimePackages !== undefined) {
-    const list = packageList('runtimePackages', options.runtimePackages);
+    const list = checkPackageList('runtimePackages', options.runtimePackages);
     return runtime === RuntimeBase.DEBIAN_SLIM ? [...new Set(list.map(p => packageForRelease(p, release)))] : list;
   }
   return runtime === RuntimeBase.DEBIAN_SLIM || runtime === RuntimeBase.ALPINE ? ['ca-certificates'] : [];

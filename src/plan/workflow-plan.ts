@@ -3,7 +3,7 @@ import { CROSS_ARCHES, ImageCacheMount } from './builder-plan';
 import { ImagePlan } from './image-plan';
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, WorkflowSettings } from '../settings';
-import { checkNoExpression, checkString, isGithubSecretName, isImageRepository, isRegistryHost } from '../validators';
+import { checkNoExpression, checkString, isGithubSecretName, isImageRepository, isNameToken, isRegistryHost } from '../validators';
 
 /** A target platform and the runner that builds it natively. */
 export interface PlatformPlan {
@@ -161,7 +161,7 @@ export function resolveWorkflowPlan(
 
 function resolveWorkflowName(name: string | undefined): string {
   const value = name ?? 'docker';
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) || /\.ya?ml$/.test(value)) {
+  if (!isNameToken(value) || /\.ya?ml$/.test(value)) {
     throw RustDockerError.forOption('workflowName', `${showValue(value)} is not a workflow file name`,
       'Give a name of letters, digits, ".", "_" or "-" without ".yml", e.g. "docker"');
   }
@@ -266,7 +266,7 @@ function resolveRunner(option: string, value: string | undefined, fallback: stri
   if (value === undefined) return fallback;
   checkString(option, value, `Give a runner label, e.g. "${fallback}"`);
   checkNoExpression(option, value, `Give a literal runner label, e.g. "${fallback}"`);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) {
+  if (!isNameToken(value)) {
     throw RustDockerError.forOption(option, `${showValue(value)} is not a runner label`, `Give a runner label, e.g. "${fallback}"`);
   }
   return value;
