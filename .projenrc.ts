@@ -25,6 +25,8 @@ const project = new cdk.JsiiProject({
     'dockerfile-utils@^0.16.3',
     'dockerfile-ast@^0.7.1',
     'fast-check@^4',
+    // GitHub's own evaluator of workflow expressions (ESM only: the tests run it in a child process)
+    '@actions/expressions@^0.3.61',
   ],
   bundledDeps: ['yaml@^2', '@iarna/toml@^3.0.0'],
   jestOptions: {

@@ -2,6 +2,7 @@
  * Names and paths of the generated Dockerfile that several of its parts (and the escape hatches)
  * must agree on.
  */
+import { RUNTIME_BASE_STAGE, RUNTIME_STAGE } from '../plan/runtime-plan';
 
 /** Stage names (`file.tryFindStage(STAGE.BUILDER)`). */
 export const STAGE = {
@@ -16,11 +17,11 @@ export const STAGE = {
   /** Compiles the binaries into OUT_DIR (every strategy). */
   BUILDER: 'builder',
   /** The runtime image before the binaries (glibc guard). */
-  RUNTIME_BASE: 'runtime-base',
+  RUNTIME_BASE: RUNTIME_BASE_STAGE,
   /** Checks the binaries against runtime-base. */
   GLIBC_GUARD: 'glibc-guard',
   /** The final image. */
-  RUNTIME: 'runtime',
+  RUNTIME: RUNTIME_STAGE,
 } as const;
 
 /** Folder of the builder stage that holds the compiled binaries, whatever the strategy. */

@@ -1,8 +1,9 @@
 import { github } from 'projen';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
 import {
-  attestAndSignSteps, buildInputs, cacheFrom, checkoutInputs, cacheMountSteps, cacheTo, imageNameStep, imageRef, jobPermissions, LoadBuild,
-  loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST, withDefined, WorkflowView, workflowView,
+  attestAndSignSteps, attestCondition, attestPreflightSteps, buildInputs, CACHE_MOUNTS_ZIZMOR_IGNORE, checkoutInputs, cacheMountSteps, cacheTo, imageNameStep,
+  imageRef, jobPermissions, LoadBuild, loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST, PREFLIGHT_STEP_ID, provenanceInput,
+  sourceDateEnv, sourceDateStep, withDefined, WorkflowView, workflowView,
 } from './workflow-steps';
 import { ResolvedActionRef } from '../plan/action-versions';
 import { BuildPlan } from '../plan/build-plan';
@@ -17,8 +18,6 @@ interface JobPlatform {
   readonly loads: LoadBuild[];
   /** Platforms of the push build. */
   readonly pushPlatforms: string;
-  /** Keys the push build reads its layer cache from. */
-  readonly pushCacheFrom: string[];
   /** The key the push build exports its layer cache to (undefined: the load builds exported it). */
   readonly pushCacheTo?: string;
   /** Key of the persisted cache mounts. */
@@ -87,7 +86,9 @@ export class ImageWorkflow extends github.GithubWorkflow {
       const render = fileWithSynth.synthesizeContent.bind(file);
       fileWithSynth.synthesizeContent = (resolver: unknown) => {
         const text = render(resolver);
-        return text === undefined ? undefined : addActionVersionComments(text, p.actions);
+        if (text === undefined) return undefined;
+        const extra = p.persistedCacheMounts ? { [p.actions['actions/cache'].uses]: CACHE_MOUNTS_ZIZMOR_IGNORE } : {};
+        return addActionVersionComments(text, p.actions, extra);
       };
     }
   }
@@ -100,6 +101,7 @@ function renderTriggers(p: WorkflowView): github.workflows.Triggers {
   return {
     ...(pushTrigger.branches || pushTrigger.tags ? { push: pushTrigger } : {}),
     ...(p.pullRequests ? { pullRequest: p.branches.length > 0 ? { branches: p.branches } : {} } : {}),
+    ...(p.rebuildCron !== undefined ? { schedule: [{ cron: p.rebuildCron }] } : {}),
   };
 }
 
@@ -108,15 +110,16 @@ function renderTriggers(p: WorkflowView): github.workflows.Triggers {
  * load build under that platform's cache key, which the push reuses. Several platforms in one job
  * (QEMU, CROSS_COMPILE): a load build + E2E per platform, in order, each tagged `<localTag>-<slug>`
  * (a multi-platform image cannot be loaded, buildx #59; the emulated ones run under QEMU), then one
- * multi-platform push. GHA: each load build exports its platform's scope, which the push reads.
- * REGISTRY: only the push can export (pull requests have no credentials), one ref for all platforms.
+ * multi-platform push. The push imports no cache: it reuses the layers the load builds of the same
+ * job left in the builder (on the scheduled rebuild, the runtime stages those just rebuilt). GHA:
+ * each load build exports its platform's scope. REGISTRY: only the push can export (pull requests
+ * have no credentials), one ref for all platforms. Which events write: `cacheTo`.
  */
 function jobPlatform(p: WorkflowView, nativeMatrix: boolean): JobPlatform {
   const gha = p.cacheBackend === CacheBackend.GHA;
   const single = (platform: string, key: string, byDigest: boolean): JobPlatform => ({
     loads: [{ platform, cacheFrom: [key], cacheTo: gha ? key : undefined, tag: p.localTag, idSuffix: '', nameSuffix: '' }],
     pushPlatforms: platform,
-    pushCacheFrom: [key],
     // GHA: the load build already exported this platform's cache
     pushCacheTo: gha ? undefined : key,
     mountKey: key,
@@ -138,7 +141,6 @@ function jobPlatform(p: WorkflowView, nativeMatrix: boolean): JobPlatform {
       nameSuffix: ` (${x.platform})`,
     })),
     pushPlatforms: p.platforms.map(x => x.platform).join(','),
-    pushCacheFrom: gha ? p.platforms.map(x => x.slug) : [allKey],
     pushCacheTo: gha ? undefined : allKey,
     mountKey: allKey,
     mountPlatforms: p.platforms.map(x => x.platform),
@@ -162,6 +164,7 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
 
   const steps: JobStep[] = [
     { id: 'checkout', name: 'Checkout', uses: p.actions['actions/checkout'].uses, with: checkoutInputs(p) },
+    sourceDateStep(),
     ...imageNameStep(p),
     // the other platforms' builds (QEMU: all stages; CROSS_COMPILE: the runtime stage) and their E2E containers
     ...(needsQemu ? [{
@@ -172,6 +175,8 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
     }] : []),
     { id: 'buildx', name: 'Set up Docker Buildx', uses: p.actions['docker/setup-buildx-action'].uses },
     metadataStep(p),
+    // before anything is pushed: whether the attestation can be stored at all
+    ...attestPreflightSteps(p),
     ...cacheMountSteps(p, pf.mountKey, pf.mountPlatforms),
     // a registry cache of a private image can only be read logged in; otherwise log in after the
     // E2E steps, so the commands under test never run with registry credentials
@@ -182,9 +187,8 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
 
   if (p.push) {
     if (!loginEarly) steps.push(loginStep(p));
-    const pushFromKeys = pf.pushCacheFrom;
     const pushCacheTo = pf.pushCacheTo === undefined ? undefined : cacheTo(p, pf.pushCacheTo);
-    const supplyChain = { provenance: p.provenance ? 'mode=max' : false, sbom: p.sbom };
+    const supplyChain = { provenance: provenanceInput(p), sbom: p.sbom };
     if (pf.byDigest) {
       steps.push(
         {
@@ -195,11 +199,11 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
           with: withDefined({
             ...inputs,
             'platforms': pf.pushPlatforms,
-            'outputs': `type=image,name=${imageRef(p)},push-by-digest=true,name-canonical=true,push=true`,
-            'cache-from': cacheFrom(p, pushFromKeys),
+            'outputs': `type=image,name=${imageRef(p)},push-by-digest=true,name-canonical=true,push=true,rewrite-timestamp=true`,
             'cache-to': pushCacheTo,
             ...supplyChain,
           }),
+          env: sourceDateEnv(),
         },
         {
           id: 'digest',
@@ -230,15 +234,16 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
         with: withDefined({
           ...inputs,
           'platforms': pf.pushPlatforms,
-          'push': true,
+          // file times clamped to SOURCE_DATE_EPOCH: the same commit gives the same layers
+          'outputs': 'type=image,push=true,rewrite-timestamp=true',
           'tags': `\${{ steps.${META_STEP_ID}.outputs.tags }}`,
           'annotations': `\${{ steps.${META_STEP_ID}.outputs.annotations }}`,
-          'cache-from': cacheFrom(p, pushFromKeys),
           'cache-to': pushCacheTo,
           ...supplyChain,
         }),
+        env: sourceDateEnv(),
       });
-      steps.push(...attestAndSignSteps(p, '${{ steps.push.outputs.digest }}', NOT_A_PULL_REQUEST));
+      steps.push(...attestAndSignSteps(p, '${{ steps.push.outputs.digest }}', NOT_A_PULL_REQUEST, attestCondition(p, `steps.${PREFLIGHT_STEP_ID}.outputs.attest`)));
     }
   }
 
@@ -252,6 +257,8 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
       },
     } : {}),
     permissions: jobPermissions(p, { checkout: true, pushes: p.push, attests: !pf.byDigest && p.push }),
+    // the merge job attests what the preflight allowed
+    ...(pf.byDigest && attestCondition(p, '') !== undefined ? { outputs: { attest: { stepId: PREFLIGHT_STEP_ID, outputName: 'attest' } } } : {}),
     steps,
   };
 }
@@ -287,7 +294,8 @@ function mergeJob(p: WorkflowView): Job {
       },
       ...imageNameStep(p),
       { id: 'buildx', name: 'Set up Docker Buildx', uses: p.actions['docker/setup-buildx-action'].uses },
-      metadataStep(p),
+      // only the tags and the version are read here
+      metadataStep(p, false),
       { ...loginStep(p), if: undefined },
       {
         id: 'manifest',
@@ -295,23 +303,25 @@ function mergeJob(p: WorkflowView): Job {
         env: { IMAGE_NAME: imageRef(p), VERSION: `\${{ steps.${META_STEP_ID}.outputs.version }}` },
         run: createManifest,
       },
-      ...attestAndSignSteps(p, '${{ steps.manifest.outputs.digest }}', undefined),
+      ...attestAndSignSteps(p, '${{ steps.manifest.outputs.digest }}', undefined, attestCondition(p, `needs.${ImageWorkflow.IMAGE_JOB_ID}.outputs.attest`)),
     ],
   };
 }
 
 /**
- * Appends `# <version>` comments to `uses: owner/action@<sha>` lines of a rendered workflow.
+ * Appends `# <version>` comments to `uses: owner/action@<sha>` lines of a rendered workflow (also to
+ * `owner/action/path@<sha>`), then the `extra` comment of that `uses:` value, if any.
  * (The YAML model cannot carry comments; this runs on the synthesized text.)
  */
-export function addActionVersionComments(yamlText: string, refs: { [action: string]: ResolvedActionRef }): string {
+export function addActionVersionComments(yamlText: string, refs: { [action: string]: ResolvedActionRef }, extra: { [uses: string]: string } = {}): string {
   const comments = new Map<string, string>();
   for (const ref of Object.values(refs)) {
     if (ref.comment) comments.set(ref.uses, ref.comment);
   }
-  if (comments.size === 0) return yamlText;
+  if (comments.size === 0 && Object.keys(extra).length === 0) return yamlText;
   return yamlText.replace(/^(\s*(?:- )?uses: )(\S+)$/gm, (line, prefix: string, uses: string) => {
-    const comment = comments.get(uses);
-    return comment ? `${prefix}${uses} # ${comment}` : line;
+    const version = comments.get(uses) ?? comments.get(uses.replace(/^([^/]+\/[^/@]+)\/[^@]*@/, '$1@'));
+    const parts = [version, extra[uses]].filter(c => c !== undefined);
+    return parts.length > 0 ? `${prefix}${uses}${parts.map(c => ` # ${c}`).join('')}` : line;
   });
 }

@@ -5,19 +5,54 @@ import { BuildPlan } from '../plan/build-plan';
 import { BuildSecretPlan } from '../plan/builder-plan';
 import { E2eTestPlan } from '../plan/e2e-plan';
 import { WorkflowPlan } from '../plan/workflow-plan';
-import { CacheBackend } from '../settings';
+import { CacheBackend, PullRequestCache } from '../settings';
 
 type JobStep = github.workflows.JobStep;
 const { JobPermission } = github.workflows;
 
 /** Steps do not run on pull requests when they log in, push, attest or sign. */
 export const NOT_A_PULL_REQUEST = "github.event_name != 'pull_request'";
+/** A pull-request run. */
+export const IS_PULL_REQUEST = "github.event_name == 'pull_request'";
+/** The scheduled rebuild. */
+export const IS_SCHEDULE = "github.event_name == 'schedule'";
+/** A push to one of the branches (not a tag). */
+const IS_BRANCH_PUSH = "github.event_name == 'push' && github.ref_type == 'branch'";
+
+/**
+ * The events whose builds write the branches' layer cache and save the persisted cache mounts:
+ * pushes to the branches and the scheduled rebuild. Tags and pull requests only read.
+ */
+export function writesCache(p: WorkflowPlan): string {
+  return p.rebuildCron === undefined ? IS_BRANCH_PUSH : `(${IS_BRANCH_PUSH}) || ${IS_SCHEDULE}`;
+}
+
+/**
+ * A value for some events only, as one GitHub expression: `${{ (c1) && 'v1' || (c2) && 'v2' || '' }}`,
+ * the value of the first condition that holds, empty (the input unset) for every other event.
+ * Values may hold `${{ x }}` parts (rendered with `format()`); they must not be empty.
+ */
+export function forEvents(cases: Array<[condition: string, value: string]>): string {
+  return `\${{ ${cases.map(([c, v]) => `(${c}) && ${asExpression(v)}`).join(' || ')} || '' }}`;
+}
+
+/** A string with `${{ x }}` parts as one expression: a quoted literal, or `format('…{0}…', x)`. */
+function asExpression(value: string): string {
+  const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  const parts = value.split(/\$\{\{(.*?)\}\}/); // odd indices: the expressions
+  if (parts.length === 1) return quote(value);
+  const args: string[] = [];
+  const template = parts.map((part, i) => (i % 2 === 1 ? `{${args.push(part.trim()) - 1}}` : part.replace(/[{}]/g, c => c + c))).join('');
+  return `format(${quote(template)}, ${args.join(', ')})`;
+}
 
 /**
  * What the workflow renders, gathered from the plan's parts: the workflow plan, plus the build
  * context, build args and secrets of the image, the local tag and the E2E tests.
  */
 export interface WorkflowView extends WorkflowPlan {
+  /** The Dockerfile stages that make the runtime image (rebuilt without cache by the schedule). */
+  readonly runtimeStages: string[];
   readonly contextDir: string;
   readonly dockerfilePath: string;
   /** Build args and their values in CI (GitHub expressions). */
@@ -33,6 +68,7 @@ export const META_STEP_ID = 'meta';
 export function workflowView(plan: BuildPlan): WorkflowView {
   return {
     ...plan.pipeline.workflow!,
+    runtimeStages: plan.image.runtime.stages,
     contextDir: plan.image.context.dir,
     dockerfilePath: plan.image.context.dockerfilePath,
     // the Dockerfile declares an ARG per OCI label; CI passes metadata-action's value, so the image's labels match the pushed ones
@@ -80,7 +116,37 @@ export function imageNameStep(p: WorkflowView): JobStep[] {
   }];
 }
 
-export function metadataStep(p: WorkflowView): JobStep {
+/** Id of the step that reads the commit time (SOURCE_DATE_EPOCH). */
+export const SOURCE_DATE_STEP_ID = 'source_date';
+
+/**
+ * Reads the commit time after the checkout: `epoch` (SOURCE_DATE_EPOCH: the image's and its
+ * history's creation time, and every file's time with `rewrite-timestamp=true`) and `created`
+ * (the same instant in RFC 3339, for the `org.opencontainers.image.created` label). A rebuild of
+ * the same commit then gives the same image, not one stamped with the clock.
+ */
+export function sourceDateStep(): JobStep {
+  return {
+    id: SOURCE_DATE_STEP_ID,
+    name: 'Commit time (SOURCE_DATE_EPOCH)',
+    run: lines([
+      'echo "epoch=$(git log -1 --format=%ct)" >> "$GITHUB_OUTPUT"',
+      'echo "created=$(TZ=UTC0 git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd)" >> "$GITHUB_OUTPUT"',
+    ]),
+  };
+}
+
+/** The build steps' environment: buildx passes SOURCE_DATE_EPOCH to BuildKit as the build arg it honours. */
+export function sourceDateEnv(): { [name: string]: string } {
+  return { SOURCE_DATE_EPOCH: `\${{ steps.${SOURCE_DATE_STEP_ID}.outputs.epoch }}` };
+}
+
+/**
+ * The metadata-action step: tags per event and the OCI labels/annotations. `fromCommit`: the
+ * `created` label and annotation are the commit time (metadata-action's own value is the clock).
+ */
+export function metadataStep(p: WorkflowView, fromCommit = true): JobStep {
+  const created = `org.opencontainers.image.created=\${{ steps.${SOURCE_DATE_STEP_ID}.outputs.created }}`;
   const tags = [
     'type=ref,event=branch',
     'type=ref,event=pr',
@@ -91,7 +157,7 @@ export function metadataStep(p: WorkflowView): JobStep {
     id: META_STEP_ID,
     name: 'Image metadata',
     uses: p.actions['docker/metadata-action'].uses,
-    with: { images: imageRef(p), tags: lines(tags) },
+    with: { images: imageRef(p), tags: lines(tags), ...(fromCommit ? { labels: lines([created]), annotations: lines([created]) } : {}) },
   };
 }
 
@@ -114,26 +180,56 @@ export function lines(values: string[]): string {
   return values.join('\n') + '\n';
 }
 
-export function cacheFrom(p: WorkflowView, keys: string[]): string | undefined {
-  switch (p.cacheBackend) {
-    case CacheBackend.GHA:
-      return lines(keys.map(k => `type=gha,scope=${p.cacheScope}-${k}`));
-    case CacheBackend.REGISTRY:
-      return lines(keys.map(k => `type=registry,ref=${imageRef(p)}:buildcache-${k}`));
-    default:
-      return undefined;
-  }
+/** Where the layer cache of `key` lives: the branches' scope, or (`pr`) the pull request's own. */
+function cacheName(p: WorkflowView, key: string, pr: boolean): string {
+  const suffix = pr ? '-pr-${{ github.event.pull_request.number }}' : '';
+  return p.cacheBackend === CacheBackend.REGISTRY ? `${imageRef(p)}:buildcache-${key}${suffix}` : `${p.cacheScope}-${key}${suffix}`;
 }
 
+function fromSpec(p: WorkflowView, key: string, pr = false): string {
+  return p.cacheBackend === CacheBackend.REGISTRY ? `type=registry,ref=${cacheName(p, key, pr)}` : `type=gha,scope=${cacheName(p, key, pr)}`;
+}
+
+function toSpec(p: WorkflowView, key: string, pr = false): string {
+  return p.cacheBackend === CacheBackend.REGISTRY
+    ? `type=registry,ref=${cacheName(p, key, pr)},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`
+    : `type=gha,mode=max,scope=${cacheName(p, key, pr)},ignore-error=true`;
+}
+
+/** Whether pull requests keep a layer cache of their own (OWN_SCOPE, GHA). */
+function ownPullRequestScope(p: WorkflowView): boolean {
+  return p.pullRequestCache === PullRequestCache.OWN_SCOPE && p.cacheBackend === CacheBackend.GHA;
+}
+
+/**
+ * `cache-from`: the branches' cache, on every event (what pull requests and tags may read); with
+ * OWN_SCOPE a pull request reads its own scope first.
+ */
+export function cacheFrom(p: WorkflowView, keys: string[]): string | undefined {
+  if (p.cacheBackend === CacheBackend.NONE) return undefined;
+  const own = ownPullRequestScope(p) ? keys.map(k => forEvents([[IS_PULL_REQUEST, fromSpec(p, k, true)]])) : [];
+  return lines([...own, ...keys.map(k => fromSpec(p, k))]);
+}
+
+/**
+ * `cache-to`: written by pushes to the branches and the schedule only; with OWN_SCOPE a pull
+ * request writes its own scope. Tags and (by default) pull requests write nothing.
+ */
 export function cacheTo(p: WorkflowView, key: string): string | undefined {
-  switch (p.cacheBackend) {
-    case CacheBackend.GHA:
-      return `type=gha,mode=max,scope=${p.cacheScope}-${key},ignore-error=true`;
-    case CacheBackend.REGISTRY:
-      return `type=registry,ref=${imageRef(p)}:buildcache-${key},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`;
-    default:
-      return undefined;
-  }
+  if (p.cacheBackend === CacheBackend.NONE) return undefined;
+  return forEvents([
+    [writesCache(p), toSpec(p, key)],
+    ...(ownPullRequestScope(p) ? [[IS_PULL_REQUEST, toSpec(p, key, true)] as [string, string]] : []),
+  ]);
+}
+
+/**
+ * `no-cache-filters` of the load builds: the scheduled rebuild builds the runtime stages without
+ * the layer cache (the base image and its packages are fetched anew), or nothing new would ship.
+ */
+export function noCacheFilters(p: WorkflowView): string | undefined {
+  if (p.rebuildCron === undefined || p.cacheBackend === CacheBackend.NONE) return undefined;
+  return forEvents([[IS_SCHEDULE, p.runtimeStages.join(',')]]);
 }
 
 /** Inputs shared by the load and the push build. */
@@ -166,16 +262,29 @@ export function cacheMountSteps(p: WorkflowView, key: string, platforms: string[
       cacheMap[perPlatform ? `${dir}-${platform.replace(/\//g, '-')}` : dir] = { target: m.target, id: m.id.replace(TARGETPLATFORM, platform) };
     }
   }
+  const writes = writesCache(p);
+  const cache = {
+    'path': '${{ runner.temp }}/cache-mounts',
+    'key': `cache-mounts-${p.cacheScope}-${key}-\${{ hashFiles('**/Cargo.lock') }}`,
+    'restore-keys': `cache-mounts-${p.cacheScope}-${key}-`,
+  };
+  const cacheRef = p.actions['actions/cache'].uses;
   return [
     {
-      id: 'cache_mounts',
-      name: 'Restore BuildKit cache mounts',
-      uses: p.actions['actions/cache'].uses,
-      with: {
-        'path': '${{ runner.temp }}/cache-mounts',
-        'key': `cache-mounts-${p.cacheScope}-${key}-\${{ hashFiles('**/Cargo.lock') }}`,
-        'restore-keys': `cache-mounts-${p.cacheScope}-${key}-`,
-      },
+      // pushes to the branches and the schedule: restore, and save (the post step) after the dance extracted the mounts
+      id: CACHE_MOUNTS_STEP_ID,
+      name: 'Restore BuildKit cache mounts (saved after the build)',
+      if: writes,
+      uses: cacheRef,
+      with: cache,
+    },
+    {
+      // pull requests and tags: restore only, never save
+      id: 'cache_mounts_restore',
+      name: 'Restore BuildKit cache mounts (read-only)',
+      if: `!(${writes})`,
+      uses: cacheRef.replace(/^actions\/cache@/, 'actions/cache/restore@'),
+      with: cache,
     },
     {
       id: 'cache_dance',
@@ -186,11 +295,23 @@ export function cacheMountSteps(p: WorkflowView, key: string, platforms: string[
         'cache-dir': '${{ runner.temp }}/cache-mounts',
         'dockerfile': p.dockerfilePath,
         'cache-map': JSON.stringify(cacheMap, undefined, 2) + '\n',
-        'skip-extraction': '${{ steps.cache_mounts.outputs.cache-hit }}',
+        // extracted (for the save) only when this run saves and the exact key missed
+        'skip-extraction': `\${{ steps.${CACHE_MOUNTS_STEP_ID}.outputs.cache-hit == 'true' || !(${writes}) }}`,
       },
     },
   ];
 }
+
+/** Id of the `actions/cache` step that restores and (in its post step) saves the cache mounts. */
+export const CACHE_MOUNTS_STEP_ID = 'cache_mounts';
+
+/**
+ * zizmor's cache-poisoning audit flags every saving `actions/cache` in a workflow that publishes on
+ * tags. Here the saving step runs only on pushes to the branches and the schedule; pull requests and
+ * tags use `actions/cache/restore`, and GitHub never lets the default branch or a tag read what a pull
+ * request saved: the comment written after that `uses:` line.
+ */
+export const CACHE_MOUNTS_ZIZMOR_IGNORE = 'zizmor: ignore[cache-poisoning] saved only on pushes to the branches and the schedule; pull requests and tags restore read-only';
 
 /** The load build of one platform, then the plan's E2E steps against the image it loaded (never skipped on pull requests). */
 export function loadBuildAndE2eSteps(p: WorkflowView, inputs: { [key: string]: unknown }, load: LoadBuild): JobStep[] {
@@ -207,9 +328,11 @@ export function loadBuildAndE2eSteps(p: WorkflowView, inputs: { [key: string]: u
         'tags': load.tag,
         'cache-from': cacheFrom(p, load.cacheFrom),
         'cache-to': load.cacheTo === undefined ? undefined : cacheTo(p, load.cacheTo),
+        'no-cache-filters': noCacheFilters(p),
         'provenance': false,
         'sbom': false,
       }),
+      env: sourceDateEnv(),
     },
     ...p.e2eTests.map((test, i) => ({
       id: `e2e${load.idSuffix}_${i + 1}`,
@@ -221,13 +344,57 @@ export function loadBuildAndE2eSteps(p: WorkflowView, inputs: { [key: string]: u
   ];
 }
 
-export function attestAndSignSteps(p: WorkflowView, digest: string, condition: string | undefined): JobStep[] {
+/** Id of the step that decides, before the push, whether the attestation can be stored. */
+export const PREFLIGHT_STEP_ID = 'attest_preflight';
+
+/**
+ * GitHub stores artifact attestations of public repositories on every plan, of private and internal
+ * ones on GitHub Enterprise Cloud only; elsewhere `actions/attest-build-provenance` fails after the
+ * image is pushed. This step, before any push, outputs `attest=true` on a public repository and
+ * otherwise skips the attestation with a notice (none without `attestProvenance`, or with
+ * `attestPrivateRepos`: the attestation always runs).
+ */
+export function attestPreflightSteps(p: WorkflowView): JobStep[] {
+  if (!p.attestProvenance || p.attestPrivateRepos || !p.push) return [];
+  const notice = 'This repository is not public: GitHub stores artifact attestations of private and internal repositories only on GitHub Enterprise Cloud, '
+    + 'so the image is pushed without one. Set attestPrivateRepos if your plan has them.';
+  return [{
+    id: PREFLIGHT_STEP_ID,
+    name: 'Attestation preflight',
+    if: NOT_A_PULL_REQUEST,
+    env: { VISIBILITY: '${{ github.event.repository.visibility }}' },
+    run: lines([
+      'if [ "$VISIBILITY" = public ]; then',
+      '  echo "attest=true" >> "$GITHUB_OUTPUT"',
+      'else',
+      `  echo "::notice title=Attestation skipped (\${VISIBILITY:-unknown} repository)::${notice}"`,
+      '  echo "attest=false" >> "$GITHUB_OUTPUT"',
+      'fi',
+    ]),
+  }];
+}
+
+/** The condition on the attestation: the preflight's answer (`output`: its output, seen from this job), when there is a preflight. */
+export function attestCondition(p: WorkflowView, output: string): string | undefined {
+  return attestPreflightSteps(p).length > 0 ? `${output} == 'true'` : undefined;
+}
+
+/**
+ * BuildKit provenance of the pushed image: `mode=max` (the Dockerfile, every build step and build
+ * arg) when the repository is public, `mode=min` otherwise, so a private repository's build is not
+ * published with an image that may be pulled by others.
+ */
+export function provenanceInput(p: WorkflowView): string | false {
+  return p.provenance ? "${{ github.event.repository.visibility == 'public' && 'mode=max' || 'mode=min' }}" : false;
+}
+
+export function attestAndSignSteps(p: WorkflowView, digest: string, condition: string | undefined, attestIf?: string): JobStep[] {
   const steps: JobStep[] = [];
   if (p.attestProvenance) {
     steps.push({
       id: 'attest',
       name: 'Attest build provenance',
-      if: condition,
+      if: [condition, attestIf].filter(c => c !== undefined).join(' && ') || undefined,
       uses: p.actions['actions/attest-build-provenance'].uses,
       with: { 'subject-name': imageRef(p), 'subject-digest': digest, 'push-to-registry': true },
     });

@@ -95,7 +95,17 @@ export interface RuntimePlan {
   readonly labelBuildArgs: { [label: string]: string };
   /** STOPSIGNAL. */
   readonly stopSignal?: string;
+  /**
+   * The Dockerfile stages that make the runtime image from its base (`runtime-base` with the glibc
+   * guard, then `runtime`): the scheduled rebuild builds them without the layer cache.
+   */
+  readonly stages: string[];
 }
+
+/** Name of the final stage of the Dockerfile. */
+export const RUNTIME_STAGE = 'runtime';
+/** Name of the stage with the runtime image before the binaries (with the glibc guard). */
+export const RUNTIME_BASE_STAGE = 'runtime-base';
 
 /** Build args the Dockerfile declares for the OCI labels (the workflow passes them). */
 export const OCI_LABEL_BUILD_ARGS: { [label: string]: string } = {
@@ -162,13 +172,14 @@ export function resolveRuntimePlan(options: DockerfileSettings, input: RuntimePl
   if (options.entrypoint !== undefined) errors.attempt(() => execList('entrypoint', options.entrypoint!, false), []);
   if (options.cmd !== undefined) errors.attempt(() => execList('cmd', options.cmd!, true), []);
   const { labels, labelBuildArgs } = errors.attempt(() => resolveLabels(options.labels, input.firstBinary), { labels: {}, labelBuildArgs: {} });
+  const glibcGuard = (options.glibcGuard ?? true) && base !== RuntimeBase.SCRATCH;
   return {
     base,
     libc: facts.libc,
     image: input.image,
     packages: errors.attempt(() => resolveRuntimePackages(options, base, input.debianRelease), []),
     packageManager: facts.packageManager,
-    glibcGuard: (options.glibcGuard ?? true) && base !== RuntimeBase.SCRATCH,
+    glibcGuard,
     user: errors.attempt(() => resolveUser(options, base), undefined),
     workdir,
     binDir: BIN_DIR,
@@ -180,6 +191,7 @@ export function resolveRuntimePlan(options: DockerfileSettings, input: RuntimePl
     labels,
     labelBuildArgs,
     stopSignal,
+    stages: glibcGuard ? [RUNTIME_BASE_STAGE, RUNTIME_STAGE] : [RUNTIME_STAGE],
   };
 }
 

@@ -2,7 +2,7 @@ import { resolveActionRefs, ResolvedActionRef } from './action-versions';
 import { CROSS_ARCHES, ImageCacheMount } from './builder-plan';
 import { ImagePlan } from './image-plan';
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
-import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, WorkflowSettings } from '../settings';
+import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache, WorkflowSettings } from '../settings';
 import { checkNoExpression, checkString, isGithubSecretName, isImageRepository, isNameToken, isRegistryHost } from '../validators';
 
 /** A target platform and the runner that builds it natively. */
@@ -49,6 +49,10 @@ export interface WorkflowPlan {
   readonly cacheBackend: CacheBackend;
   /** BuildKit cache mounts persisted across runs (buildkit-cache-dance); undefined: not persisted. */
   readonly persistedCacheMounts?: ImageCacheMount[];
+  /** What pull-request builds do with the layer cache (pushes to the branches and the schedule write it, tags only read it). */
+  readonly pullRequestCache: PullRequestCache;
+  /** Cron expression of the scheduled rebuild of the default branch; undefined: no scheduled rebuild. */
+  readonly rebuildCron?: string;
   /** Branches whose pushes build and push. */
   readonly branches: string[];
   /** Whether `v*` tags trigger the workflow. */
@@ -61,8 +65,10 @@ export interface WorkflowPlan {
   readonly provenance: boolean;
   /** BuildKit SBOM on the pushed image. */
   readonly sbom: boolean;
-  /** `actions/attest-build-provenance` on the pushed digest. */
+  /** `actions/attest-build-provenance` on the pushed digest (skipped with a notice on non-public repositories unless `attestPrivateRepos`). */
   readonly attestProvenance: boolean;
+  /** Attest on private and internal repositories too (their plan stores attestations). */
+  readonly attestPrivateRepos: boolean;
   /** cosign keyless signing of the pushed digest. */
   readonly sign: boolean;
   /** Drift-check job. */
@@ -119,6 +125,16 @@ export function resolveWorkflowPlan(
     }
   }, undefined);
 
+  const cacheBackend = options.cacheBackend ?? CacheBackend.GHA;
+  const pullRequestCache = options.pullRequestCache ?? PullRequestCache.READ_ONLY;
+  errors.attempt(() => {
+    if (pullRequestCache === PullRequestCache.OWN_SCOPE && cacheBackend !== CacheBackend.GHA) {
+      throw RustDockerError.forOption('pullRequestCache', `is OWN_SCOPE but cacheBackend is ${showValue(cacheBackend)}: only the GHA cache can be written without registry credentials, which pull requests never get`,
+        'Use CacheBackend.GHA, or leave "pullRequestCache" at READ_ONLY');
+    }
+  }, undefined);
+  const rebuildCron = errors.attempt(() => resolveRebuild(options, push, branches), undefined);
+
   const attestProvenance = options.attestProvenance ?? false;
   const sign = options.sign ?? false;
   errors.attempt(() => {
@@ -142,15 +158,18 @@ export function resolveWorkflowPlan(
     platforms,
     multiArchStrategy,
     nativePlatform: platforms.find(p => p.platform === 'linux/amd64') ?? platforms[0],
-    cacheBackend: options.cacheBackend ?? CacheBackend.GHA,
+    cacheBackend,
     persistedCacheMounts: persistCacheMounts ? image?.builder.cacheMounts ?? [] : undefined,
+    pullRequestCache,
+    rebuildCron,
     branches,
     versionTags,
     pullRequests,
     push,
-    provenance: options.provenance ?? false,
+    provenance: options.provenance ?? true,
     sbom: options.sbom ?? false,
     attestProvenance,
+    attestPrivateRepos: options.attestPrivateRepos ?? false,
     sign,
     driftCheck: options.driftCheck ?? true,
     actionPinning,
@@ -285,6 +304,31 @@ function resolveBranches(branches: string[] | undefined): string[] {
     }
   }
   return [...value];
+}
+
+/** The default rebuild schedule: Mondays at 04:17 UTC (off the full hour, when GitHub's scheduler is busiest). */
+export const DEFAULT_REBUILD_CRON = '17 4 * * 1';
+
+/** The cron of the scheduled rebuild, or undefined when there is none. */
+function resolveRebuild(options: WorkflowSettings, push: boolean, branches: string[]): string | undefined {
+  const enabled = options.scheduledRebuild ?? (push && branches.length > 0);
+  if (options.scheduledRebuild && !push) {
+    throw RustDockerError.forOption('scheduledRebuild', 'is true but push is false: the rebuild exists to push a patched image',
+      'Set "push" to true or drop "scheduledRebuild"');
+  }
+  if (options.scheduledRebuild && branches.length === 0) {
+    throw RustDockerError.forOption('scheduledRebuild', 'is true but branches is empty: the rebuild pushes the default branch with the tags a push to it gets',
+      'List the default branch in "branches", or set "scheduledRebuild" to false');
+  }
+  const cron = options.rebuildCron ?? DEFAULT_REBUILD_CRON;
+  const fix = 'Give five cron fields (minute hour day-of-month month day-of-week, UTC), e.g. "17 4 * * 1"';
+  checkString('rebuildCron', cron, fix);
+  checkNoExpression('rebuildCron', cron, fix);
+  const fields = cron.trim().split(/[ \t]+/);
+  if (fields.length !== 5 || !fields.every(f => /^[0-9A-Za-z*,/-]+$/.test(f))) {
+    throw RustDockerError.forOption('rebuildCron', `${showValue(cron)} is not a cron expression of five fields`, fix);
+  }
+  return enabled ? fields.join(' ') : undefined;
 }
 
 function resolveCacheScope(imageName: string | undefined, projectName: string): string {

@@ -6,7 +6,7 @@
  */
 import { DebianRelease, DependencyCaching, RuntimeBase, TargetLibc } from './dockerfile-settings';
 import { DockerIgnoreMode } from './dockerignore-settings';
-import { ActionPinning, CacheBackend, MultiArchStrategy } from './workflow-settings';
+import { ActionPinning, CacheBackend, MultiArchStrategy, PullRequestCache } from './workflow-settings';
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { checkEnum, checkOneLine } from '../validators';
 
@@ -119,6 +119,9 @@ export const OPTION_SCHEMA: { readonly [key: string]: OptionSpec } = {
   multiArchStrategy: enumOf(MultiArchStrategy, 'MultiArchStrategy'),
   cacheBackend: enumOf(CacheBackend, 'CacheBackend'),
   persistCacheMounts: bool,
+  pullRequestCache: enumOf(PullRequestCache, 'PullRequestCache'),
+  scheduledRebuild: bool,
+  rebuildCron: str,
   branches: { kind: OptionKind.STRING_LIST },
   versionTags: bool,
   pullRequests: bool,
@@ -126,6 +129,7 @@ export const OPTION_SCHEMA: { readonly [key: string]: OptionSpec } = {
   provenance: bool,
   sbom: bool,
   attestProvenance: bool,
+  attestPrivateRepos: bool,
   sign: bool,
   actionPinning: enumOf(ActionPinning, 'ActionPinning'),
   actionVersions: map(false),

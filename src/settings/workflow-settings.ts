@@ -18,6 +18,17 @@ export enum CacheBackend {
   NONE = 'none',
 }
 
+/** What pull-request builds do with the layer cache that pushes to the branches write. */
+export enum PullRequestCache {
+  /** Read the branches' cache, write nothing: a pull request can never seed layers a push or a release builds from. */
+  READ_ONLY = 'read-only',
+  /**
+   * Also keep a cache of its own: read `<scope>-pr-<number>` first, then the branches' cache, and
+   * write only `<scope>-pr-<number>` (GHA only; GitHub keeps a pull request's entries to its own ref).
+   */
+  OWN_SCOPE = 'own-scope',
+}
+
 /** How `uses:` references to actions are pinned. */
 export enum ActionPinning {
   /** `actions/checkout@v5`: major-version tags. */
@@ -169,9 +180,32 @@ export interface WorkflowSettings {
 
   /**
    * Persist BuildKit cache mounts across runs (buildkit-cache-dance) for the CACHE_MOUNTS strategy.
+   * Pushes to the branches and the scheduled rebuild save them; pull requests and tags only restore.
    * @default false
    */
   readonly persistCacheMounts?: boolean;
+
+  /**
+   * What pull-request builds do with the layer cache: read the branches' cache and write nothing
+   * (READ_ONLY), or also keep a per-PR cache scope (OWN_SCOPE, GHA only). Pushes to the branches
+   * and the scheduled rebuild read and write the branches' cache; tag builds only read it.
+   * @default PullRequestCache.READ_ONLY
+   */
+  readonly pullRequestCache?: PullRequestCache;
+
+  /**
+   * Rebuild and push the default branch on a schedule (`rebuildCron`), so fixes in the base images
+   * and the runtime packages ship without a code change. The runtime stages are rebuilt without the
+   * layer cache; the image gets the tags a push to the branch gets. Needs `push` and `branches`.
+   * @default true (false when `push` is false or `branches` is empty)
+   */
+  readonly scheduledRebuild?: boolean;
+
+  /**
+   * When the scheduled rebuild runs: a cron expression of five fields (UTC), e.g. `"17 4 * * 1"`.
+   * @default "17 4 * * 1" (Mondays, 04:17 UTC)
+   */
+  readonly rebuildCron?: string;
 
   /**
    * Branches whose pushes build and push the image.
@@ -198,8 +232,9 @@ export interface WorkflowSettings {
   readonly push?: boolean;
 
   /**
-   * Attach BuildKit provenance to the pushed image.
-   * @default false
+   * Attach BuildKit provenance to the pushed image: `mode=max` when the repository is public,
+   * `mode=min` otherwise (max also records the Dockerfile, the build steps and the build args).
+   * @default true
    */
   readonly provenance?: boolean;
 
@@ -210,10 +245,20 @@ export interface WorkflowSettings {
   readonly sbom?: boolean;
 
   /**
-   * Add `actions/attest-build-provenance` for the pushed digest.
+   * Add `actions/attest-build-provenance` for the pushed digest. GitHub stores attestations of
+   * public repositories on every plan, of private and internal ones on GitHub Enterprise Cloud only:
+   * a preflight step before the push skips the attestation with a notice on a repository that is
+   * not public, unless `attestPrivateRepos` is set.
    * @default false
    */
   readonly attestProvenance?: boolean;
+
+  /**
+   * The repository's plan stores artifact attestations of private and internal repositories
+   * (GitHub Enterprise Cloud): attest there too instead of skipping with a notice.
+   * @default false
+   */
+  readonly attestPrivateRepos?: boolean;
 
   /**
    * Sign the pushed digest with cosign keyless signing.

@@ -15,7 +15,7 @@ import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
 import { ACTION_VERSIONS } from '../../src/plan/action-versions';
 import { Presets } from '../../src/presets/builtin-presets';
 import { RustDockerPreset } from '../../src/presets/rust-docker-preset';
-import { ActionPinning, CacheBackend, MultiArchStrategy, DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc, RustDockerSettings } from '../../src/settings';
+import { ActionPinning, CacheBackend, MultiArchStrategy, PullRequestCache, DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc, RustDockerSettings } from '../../src/settings';
 import { SETTING_KEYS } from '../../src/settings/option-schema';
 import { shellQuote } from '../../src/shell';
 import { fixturePath } from '../util/fixture-project';
@@ -202,6 +202,9 @@ export function settingsArb(level: number, facts: FixtureFacts): fc.Arbitrary<Ru
     multiArchStrategy: enumOf(level, MultiArchStrategy as unknown as { [k: string]: MultiArchStrategy }),
     cacheBackend: enumOf(level, CacheBackend as unknown as { [k: string]: CacheBackend }),
     persistCacheMounts: bool,
+    pullRequestCache: enumOf(level, PullRequestCache as unknown as { [k: string]: PullRequestCache }),
+    scheduledRebuild: bool,
+    rebuildCron: str(['17 4 * * 1', '0 3 * * *', '*/30 6-18 * * 1-5', '0 0 1 * *'], ['', '* * *', '${{ x }}', 'a\nb', '0 0 * * * *', '0 0 * * ;']),
     branches: list(str(['main', 'release/*', 'develop', 'v1.x', '**'], ['', 'a b', '${{ x }}', '-x', 'a:b', 'it\'s', 'feat/"x"', 'é', 'a\nb'])),
     versionTags: bool,
     pullRequests: bool,
@@ -209,6 +212,7 @@ export function settingsArb(level: number, facts: FixtureFacts): fc.Arbitrary<Ru
     provenance: bool,
     sbom: bool,
     attestProvenance: bool,
+    attestPrivateRepos: bool,
     sign: bool,
     actionPinning: enumOf(level, ActionPinning as unknown as { [k: string]: ActionPinning }),
     actionVersions: fc.array(actionOverride, { maxLength: 2 }).map(pairs => Object.fromEntries(pairs)),

@@ -78,7 +78,9 @@ describe('every accepted option combination', () => {
         if (job.permissions?.packages === 'write' && !pushes) failures.push(`${combo.name}: ${jobId} has packages: write but does not push`);
         if (job.permissions?.['id-token'] && !job.steps.some((x: any) => x.id === 'sign' || x.id === 'attest')) failures.push(`${combo.name}: ${jobId} has id-token without signing/attesting`);
         for (const step of job.steps) {
-          const guarded = step.if === "github.event_name != 'pull_request'" || job.if === "github.event_name != 'pull_request'";
+          const notPr = "github.event_name != 'pull_request'";
+          // the condition, or a conjunction that starts with it
+          const guarded = step.if === notPr || String(step.if ?? '').startsWith(`${notPr} && `) || job.if === notPr;
           if (['login', 'push', 'attest', 'sign', 'digest', 'upload_digest'].includes(step.id) && !guarded) {
             failures.push(`${combo.name}: ${jobId}.${step.id} runs on pull_request`);
           }
