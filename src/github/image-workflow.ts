@@ -1,9 +1,9 @@
 import { github } from 'projen';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
 import {
-  attestAndSignSteps, attestCondition, attestPreflightSteps, buildInputs, CACHE_MOUNTS_ZIZMOR_IGNORE, checkoutInputs, cacheMountSteps, cacheTo, imageNameStep,
-  imageRef, jobPermissions, LoadBuild, loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST, PREFLIGHT_STEP_ID, provenanceInput,
-  sourceDateEnv, sourceDateStep, withDefined, WorkflowView, workflowView,
+  attestAndSignSteps, attestCondition, attestPreflightSteps, buildInputs, CACHE_MOUNTS_ZIZMOR_IGNORE, checkoutInputs, cacheMountSteps, cacheTo,
+  imageNameStep, imageRef, jobPermissions, LoadBuild, loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST,
+  PREFLIGHT_STEP_ID, provenanceInput, sourceDateEnv, sourceDateStep, withDefined, WorkflowView, workflowView,
 } from './workflow-steps';
 import { ResolvedActionRef } from '../plan/action-versions';
 import { BuildPlan } from '../plan/build-plan';
@@ -243,7 +243,8 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
         }),
         env: sourceDateEnv(),
       });
-      steps.push(...attestAndSignSteps(p, '${{ steps.push.outputs.digest }}', NOT_A_PULL_REQUEST, attestCondition(p, `steps.${PREFLIGHT_STEP_ID}.outputs.attest`)));
+      const attestIf = attestCondition(p, `steps.${PREFLIGHT_STEP_ID}.outputs.attest`);
+      steps.push(...attestAndSignSteps(p, '${{ steps.push.outputs.digest }}', NOT_A_PULL_REQUEST, attestIf));
     }
   }
 
@@ -303,7 +304,8 @@ function mergeJob(p: WorkflowView): Job {
         env: { IMAGE_NAME: imageRef(p), VERSION: `\${{ steps.${META_STEP_ID}.outputs.version }}` },
         run: createManifest,
       },
-      ...attestAndSignSteps(p, '${{ steps.manifest.outputs.digest }}', undefined, attestCondition(p, `needs.${ImageWorkflow.IMAGE_JOB_ID}.outputs.attest`)),
+      ...attestAndSignSteps(p, '${{ steps.manifest.outputs.digest }}', undefined,
+        attestCondition(p, `needs.${ImageWorkflow.IMAGE_JOB_ID}.outputs.attest`)),
     ],
   };
 }

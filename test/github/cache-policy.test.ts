@@ -49,7 +49,8 @@ function cacheUse(options: AllOptions): { [event: string]: CacheUse } {
       items.push({ value: String(value), kind, context });
       return items.length - 1;
     };
-    const asked: Array<{ step: any; runs: number; from: number; to: number; noCache: number; skipExtraction: number }> = job.steps.map((step: any) => ({
+    type Asked = { step: any; runs: number; from: number; to: number; noCache: number; skipExtraction: number };
+    const asked: Asked[] = job.steps.map((step: any) => ({
       step,
       runs: ask(step.if ?? 'true', 'condition'),
       from: ask(step.with?.['cache-from'], 'input'),

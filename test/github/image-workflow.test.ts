@@ -421,8 +421,8 @@ describe('escape hatches', () => {
   });
 
   test('semver tags are only generated with versionTags', () => {
-    const s = synthWorkflow({ versionTags: false });
-    const tags = steps(s.yaml, 'image')[stepIndex(s.yaml, 'image', 'meta')].with.tags;
+    const { yaml } = synthWorkflow({ versionTags: false });
+    const tags = steps(yaml, 'image')[stepIndex(yaml, 'image', 'meta')].with.tags;
     expect(tags).not.toContain('semver');
   });
 });

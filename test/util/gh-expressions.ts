@@ -44,6 +44,6 @@ export function evaluateExpressions(items: ExpressionItem[]): Array<string | boo
   if (items.length === 0) return [];
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', SCRIPT], { input: JSON.stringify(items), encoding: 'utf8', env, maxBuffer: 64 << 20 });
+  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', SCRIPT], { input: JSON.stringify(items), encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout);
 }
