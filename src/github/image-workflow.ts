@@ -315,7 +315,9 @@ function mergeJob(p: WorkflowView): Job {
  * `owner/action/path@<sha>`), then the `extra` comment of that `uses:` value, if any.
  * (The YAML model cannot carry comments; this runs on the synthesized text.)
  */
-export function addActionVersionComments(yamlText: string, refs: { [action: string]: ResolvedActionRef }, extra: { [uses: string]: string } = {}): string {
+export function addActionVersionComments(
+  yamlText: string, refs: { [action: string]: ResolvedActionRef }, extra: { [uses: string]: string } = {},
+): string {
   const comments = new Map<string, string>();
   for (const ref of Object.values(refs)) {
     if (ref.comment) comments.set(ref.uses, ref.comment);

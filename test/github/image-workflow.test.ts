@@ -477,14 +477,14 @@ describe('run: scripts of the multi-arch jobs behave (fake docker, real bash and
 
   test('the commit-time step outputs the commit\'s epoch and the same instant in UTC, whatever the committer\'s zone and the clock', () => {
     // GIVEN a checkout whose HEAD was committed at 2024-02-29 23:30:00 +02:00
-    const s = synthWorkflow();
+    const { yaml } = synthWorkflow();
     const f = fakeEnv();
     const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'x-'));
     const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf-8', env: { ...process.env, GIT_COMMITTER_DATE: '2024-02-29T23:30:00+02:00', GIT_AUTHOR_DATE: '2024-02-29T23:30:00+02:00' } });
     git('init', '-q');
     git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'x');
     // WHEN the step runs there
-    const r = spawnSync('bash', ['-e', '-c', steps(s.yaml, 'image')[stepIndex(s.yaml, 'image', 'source_date')].run], { cwd: repo, env: { ...f.env, TZ: 'America/New_York' }, encoding: 'utf-8' });
+    const r = spawnSync('bash', ['-e', '-c', steps(yaml, 'image')[stepIndex(yaml, 'image', 'source_date')].run], { cwd: repo, env: { ...f.env, TZ: 'America/New_York' }, encoding: 'utf-8' });
     // THEN SOURCE_DATE_EPOCH is the commit time and `created` the same instant in UTC
     expect(r.status).toBe(0);
     expect(fs.readFileSync(f.env.GITHUB_OUTPUT, 'utf-8')).toBe(`epoch=${Date.UTC(2024, 1, 29, 21, 30) / 1000}\ncreated=2024-02-29T21:30:00Z\n`);
