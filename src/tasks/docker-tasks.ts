@@ -30,11 +30,14 @@ export class DockerTasks extends Component {
     const { dockerfilePath, dir: contextDir } = plan.image.context;
 
     const secretFlags = plan.image.builder.secrets.map(s => ` --secret ${shellQuote(`id=${s.id},env=${s.source}`)}`).join('');
+    // SOURCE_DATE_EPOCH as CI passes it (the commit time; yours if set; none outside a git checkout):
+    // the image's creation time is then the commit's, not the clock's
+    const sourceDate = 'epoch="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null)}"; ';
     this.buildTask = project.addTask('docker:build', {
-      description: `Build the Docker image as ${localTag} (same Dockerfile and context as CI)`,
+      description: `Build the Docker image as ${localTag} (same Dockerfile and context as CI, SOURCE_DATE_EPOCH from the last commit)`,
       env: { DOCKER_BUILDKIT: '1' },
       shell: TaskShell.bash(),
-      exec: `docker build -t ${shellQuote(localTag)} -f ${shellQuote(dockerfilePath)}${secretFlags} ${shellQuote(contextDir)}`,
+      exec: `${sourceDate}docker build \${epoch:+--build-arg "SOURCE_DATE_EPOCH=$epoch"} -t ${shellQuote(localTag)} -f ${shellQuote(dockerfilePath)}${secretFlags} ${shellQuote(contextDir)}`,
     });
 
     this.e2eTask = project.addTask('docker:e2e', {

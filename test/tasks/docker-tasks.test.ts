@@ -20,6 +20,7 @@ const EVERY_E2E: AllOptions = {
   },
 };
 
+const SOURCE_DATE = 'epoch="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null)}"; ';
 
 describe('DockerTasks', () => {
   test('docker:build builds the plan’s Dockerfile and context into the local tag, with BuildKit', () => {
@@ -27,17 +28,50 @@ describe('DockerTasks', () => {
     const { project } = newProject();
     new DockerTasks(project, planFor());
     const build = Testing.synth(project)['.projen/tasks.json'].tasks['docker:build'];
-    // THEN one docker build step, in bash, with DOCKER_BUILDKIT=1
+    // THEN one docker build step, in bash, with DOCKER_BUILDKIT=1 (and SOURCE_DATE_EPOCH when known)
     expect(build.env).toEqual({ DOCKER_BUILDKIT: '1' });
     expect(build.shell).toEqual(['bash', '-c']);
-    expect(build.steps).toEqual([{ exec: 'docker build -t hello-svc:local -f Dockerfile .' }]);
+    expect(build.steps).toEqual([{ exec: `${SOURCE_DATE}docker build \${epoch:+--build-arg "SOURCE_DATE_EPOCH=$epoch"} -t hello-svc:local -f Dockerfile .` }]);
+  });
+
+  test('docker:build passes SOURCE_DATE_EPOCH: yours, else the last commit\'s time, else none (fake docker on PATH)', async () => {
+    // GIVEN the tasks synthesized into a git checkout whose HEAD was committed at a known time
+    const { project } = newProject();
+    new DockerTasks(project, planFor());
+    project.synth();
+    const commitTime = '1709242200';
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: project.outdir, env: { ...process.env, GIT_COMMITTER_DATE: `@${commitTime} +0000`, GIT_AUTHOR_DATE: `@${commitTime} +0000` } });
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'x-'));
+    const log = path.join(bin, 'calls.log');
+    fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/bash\necho "$*" >> "${log}"\n`, { mode: 0o755 });
+    const runBuild = async (env: { [name: string]: string | undefined }) => {
+      const saved = { ...process.env };
+      Object.assign(process.env, { PATH: `${bin}:${saved.PATH}` }, env);
+      for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
+      try {
+        await new TaskRuntime(project.outdir).runTask('docker:build');
+      } finally {
+        process.env = saved;
+      }
+      return fs.readFileSync(log, 'utf-8').trim().split('\n').pop();
+    };
+    // WHEN it runs outside a git checkout, then in one, then with SOURCE_DATE_EPOCH set
+    const outside = await runBuild({ SOURCE_DATE_EPOCH: undefined, GIT_DIR: path.join(bin, 'no-repo') });
+    git('init', '-q');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'x');
+    const inCheckout = await runBuild({ SOURCE_DATE_EPOCH: undefined });
+    const given = await runBuild({ SOURCE_DATE_EPOCH: '42' });
+    // THEN the build arg is absent, then the commit time, then the given value
+    expect(outside).toBe('build -t hello-svc:local -f Dockerfile .');
+    expect(inCheckout).toBe(`build --build-arg SOURCE_DATE_EPOCH=${commitTime} -t hello-svc:local -f Dockerfile .`);
+    expect(given).toBe('build --build-arg SOURCE_DATE_EPOCH=42 -t hello-svc:local -f Dockerfile .');
   });
 
   test('build secrets come from the environment variable named like the GitHub secret', () => {
     const { project } = newProject();
     new DockerTasks(project, planFor({ buildSecrets: [{ id: 'npm-token' }, { id: 'git', githubSecret: 'GIT_AUTH' }] }));
     const build = Testing.synth(project)['.projen/tasks.json'].tasks['docker:build'];
-    expect(build.steps[0].exec).toBe('docker build -t hello-svc:local -f Dockerfile --secret id=npm-token,env=NPM_TOKEN --secret id=git,env=GIT_AUTH .');
+    expect(build.steps[0].exec).toBe(`${SOURCE_DATE}docker build \${epoch:+--build-arg "SOURCE_DATE_EPOCH=$epoch"} -t hello-svc:local -f Dockerfile --secret id=npm-token,env=NPM_TOKEN --secret id=git,env=GIT_AUTH .`);
   });
 
   test('docker:e2e runs exactly the workflow’s E2E scripts, after docker:build, with the same IMAGE', () => {
