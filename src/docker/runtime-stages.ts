@@ -72,10 +72,12 @@ function prepareRuntime(rt: DockerStage, p: ImagePlan): void {
   installRuntimePackages(rt, p);
   if (p.runtime.user?.create) {
     const { uid, gid, name } = p.runtime.user;
-    rt.comment('non-root user with a fixed UID (USER is numeric, so Kubernetes runAsNonRoot can verify it)');
+    rt.comment('non-root user with a fixed UID (USER is numeric, so Kubernetes runAsNonRoot can verify it);');
+    rt.comment('its "last password change" field would record the day of the build: emptied (no password, no aging)');
+    const noBuildDay = `sed -i 's/^${name}:\\([^:]*\\):[0-9]*:/${name}:\\1::/' /etc/shadow`;
     rt.run(p.runtime.base === RuntimeBase.ALPINE
-      ? { commands: [`addgroup -S -g ${gid} ${name}`, `adduser -S -D -H -u ${uid} -G ${name} -s /sbin/nologin ${name}`] }
-      : { commands: [`groupadd --system --gid ${gid} ${name}`, `useradd --system --uid ${uid} --gid ${gid} --no-create-home --shell /usr/sbin/nologin ${name}`] });
+      ? { commands: [`addgroup -S -g ${gid} ${name}`, `adduser -S -D -H -u ${uid} -G ${name} -s /sbin/nologin ${name}`, noBuildDay] }
+      : { commands: [`groupadd --system --gid ${gid} ${name}`, `useradd --system --uid ${uid} --gid ${gid} --no-create-home --shell /usr/sbin/nologin ${name}`, noBuildDay] });
   }
 }
 
@@ -101,16 +103,24 @@ function finishRuntime(rt: DockerStage, p: ImagePlan, binariesFrom: string): voi
   for (const [label, arg] of args) rt.label(label, `$${arg}`, { allowSubstitution: true });
 }
 
+/**
+ * What apt leaves behind that records the build rather than the packages: the lists and package
+ * caches it downloaded, its logs and dpkg's (install times), ldconfig's auxiliary cache (file
+ * times). Removed in the installing layer, so two builds of the same inputs give the same layer.
+ */
+const APT_LEFTOVERS = '/var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt/* /var/log/dpkg.log /var/cache/ldconfig/aux-cache';
+
 function installRuntimePackages(rt: DockerStage, p: ImagePlan): void {
   const pkgs = p.runtime.packages;
   if (pkgs.length === 0) return;
   const list = pkgs.join(' ');
-  const apt = `apt-get update && apt-get install -y --no-install-recommends ${list} && rm -rf /var/lib/apt/lists/*`;
+  const apt = `apt-get update && apt-get install -y --no-install-recommends ${list} && rm -rf ${APT_LEFTOVERS}`;
   const apk = `apk add --no-cache ${list}`;
   if (p.runtime.packageManager === PackageManager.APK) {
     rt.run(apk);
   } else if (p.runtime.packageManager === PackageManager.APT) {
-    rt.run({ commands: ['apt-get update', `apt-get install -y --no-install-recommends ${list}`, 'rm -rf /var/lib/apt/lists/*'] });
+    rt.comment('the package lists, apt/dpkg logs and caches record the build, not the image: removed, so the layer is reproducible');
+    rt.run({ commands: ['apt-get update', `apt-get install -y --no-install-recommends ${list}`, `rm -rf ${APT_LEFTOVERS}`] });
   } else {
     rt.run(`if command -v apt-get >/dev/null; then ${apt}; elif command -v apk >/dev/null; then ${apk}; else echo "runtimePackages: no apt-get or apk in ${p.runtime.image}" >&2; exit 1; fi`);
   }

@@ -362,8 +362,12 @@ describe('runtime stage', () => {
     const { text } = synth('single-crate', { runtimePackages: ['ca-certificates', 'libssl3'], ports: [8080], env: { RUST_LOG: 'info' }, cmd: ['serve'] });
     expect(stage(text, 'runtime-base')).toEqual([
       'FROM debian:trixie-slim AS runtime-base',
-      'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3t64 && rm -rf /var/lib/apt/lists/*',
-      'RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin app',
+      // what apt and dpkg record about the build is removed (test/docker-e2e/reproducible-digest.test.ts)
+      'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3t64 '
+        + '&& rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt/* /var/log/dpkg.log /var/cache/ldconfig/aux-cache',
+      // the day of the build is not kept as the user's last password change
+      'RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin app '
+        + "&& sed -i 's/^app:\\([^:]*\\):[0-9]*:/app:\\1::/' /etc/shadow",
     ]);
     const rt = stage(text, 'runtime');
     expect(rt).toEqual([

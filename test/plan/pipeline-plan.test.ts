@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { buildPlan, errorFrom, fixtureFacts } from './plan-test-util';
 import { BuildPlan } from '../../src/plan/build-plan';
 import { WorkflowPlan } from '../../src/plan/workflow-plan';
-import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, RustDockerSettings } from '../../src/settings';
+import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache, RustDockerSettings } from '../../src/settings';
 import { shellQuote } from '../../src/shell';
 
 const facts = fixtureFacts('single-crate');
@@ -41,7 +41,8 @@ describe('defaults', () => {
     expect(p.cacheBackend).toBe(CacheBackend.GHA);
     expect(p.branches).toEqual(['main']);
     expect([p.versionTags, p.pullRequests, p.push, p.driftCheck]).toEqual([true, true, true, true]);
-    expect([p.provenance, p.sbom, p.attestProvenance, p.sign, p.persistedCacheMounts !== undefined]).toEqual([false, false, false, false, false]);
+    expect([p.provenance, p.sbom, p.attestProvenance, p.attestPrivateRepos, p.sign, p.persistedCacheMounts !== undefined]).toEqual([true, false, false, false, false, false]);
+    expect([p.pullRequestCache, p.rebuildCron]).toEqual([PullRequestCache.READ_ONLY, '17 4 * * 1']);
     expect(p.actions['actions/checkout'].uses).toBe('actions/checkout@v5');
     expect(pipeline.localTag).toBe('hello-svc:local');
     expect(p.cacheScope).toBe('hello-svc');
@@ -175,6 +176,27 @@ describe('validation', () => {
   test('sign and attestProvenance need push', () => {
     expect(errorOf({ push: false, sign: true })).toMatch(/^option "sign": is true but push is false: only a pushed digest can be signed/);
     expect(errorOf({ push: false, attestProvenance: true })).toMatch(/^option "attestProvenance": is true but push is false/);
+  });
+
+  test('OWN_SCOPE pull-request caches need the GHA backend (pull requests have no registry credentials)', () => {
+    expect(errorOf({ pullRequestCache: PullRequestCache.OWN_SCOPE, cacheBackend: CacheBackend.REGISTRY }))
+      .toMatch(/^option "pullRequestCache": is OWN_SCOPE but cacheBackend is "registry"/);
+    expect(workflowOf({ pullRequestCache: PullRequestCache.OWN_SCOPE }).pullRequestCache).toBe(PullRequestCache.OWN_SCOPE);
+  });
+
+  test('the scheduled rebuild: on with push and branches, off without; explicitly on without them is rejected', () => {
+    // GIVEN / WHEN / THEN the default follows push and branches
+    expect(workflowOf({ push: false }).rebuildCron).toBeUndefined();
+    expect(workflowOf({ branches: [] }).rebuildCron).toBeUndefined();
+    expect(workflowOf({ scheduledRebuild: false }).rebuildCron).toBeUndefined();
+    expect(workflowOf({ rebuildCron: '0  3 * * *' }).rebuildCron).toBe('0 3 * * *');
+    // AND asking for it where it cannot push the branch fails early
+    expect(errorOf({ scheduledRebuild: true, push: false })).toMatch(/^option "scheduledRebuild": is true but push is false/);
+    expect(errorOf({ scheduledRebuild: true, branches: [] })).toMatch(/^option "scheduledRebuild": is true but branches is empty/);
+  });
+
+  test.each(['', '* * * *', '0 0 * * * *', '${{ inputs.cron }}', '0 0 * * 1;id', '0 0\n* * *'])('rebuildCron %j is rejected', (rebuildCron) => {
+    expect(errorOf({ rebuildCron })).toMatch(/^option "rebuildCron": /);
   });
 
   test('a workflow without any trigger is rejected', () => {

@@ -332,6 +332,8 @@ export interface BuildImageOptions {
   readonly noCache?: boolean;
   /** Extra `docker buildx build` arguments. */
   readonly extraArgs?: string[];
+  /** `--output` instead of `--load` (e.g. `type=oci,dest=DIR,tar=false,rewrite-timestamp=true`): nothing reaches the engine. */
+  readonly output?: string;
   /** Kill the build after this many seconds (default 1200). */
   readonly timeoutSeconds?: number;
 }
@@ -369,8 +371,8 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildResult> 
     fs.writeFileSync(dockerfilePath, opts.dockerfile);
   }
 
-  const args = ['buildx', 'build', '--builder', opts.builder ?? DEFAULT_BUILDER, '--progress=plain', '--load',
-    '-t', opts.tag, '-f', dockerfilePath];
+  const args = ['buildx', 'build', '--builder', opts.builder ?? DEFAULT_BUILDER, '--progress=plain',
+    ...(opts.output ? ['--output', opts.output] : ['--load']), '-t', opts.tag, '-f', dockerfilePath];
   if (opts.target) args.push('--target', opts.target);
   if (opts.platform) args.push('--platform', opts.platform);
   if (opts.noCache) args.push('--no-cache');
