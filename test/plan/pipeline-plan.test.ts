@@ -41,7 +41,8 @@ describe('defaults', () => {
     expect(p.cacheBackend).toBe(CacheBackend.GHA);
     expect(p.branches).toEqual(['main']);
     expect([p.versionTags, p.pullRequests, p.push, p.driftCheck]).toEqual([true, true, true, true]);
-    expect([p.provenance, p.sbom, p.attestProvenance, p.attestPrivateRepos, p.sign, p.persistedCacheMounts !== undefined]).toEqual([true, false, false, false, false, false]);
+    expect([p.provenance, p.sbom, p.attestProvenance, p.attestPrivateRepos, p.sign, p.persistedCacheMounts !== undefined])
+      .toEqual([true, false, false, false, false, false]);
     expect([p.pullRequestCache, p.rebuildCron]).toEqual([PullRequestCache.READ_ONLY, '17 4 * * 1']);
     expect(p.actions['actions/checkout'].uses).toBe('actions/checkout@v5');
     expect(pipeline.localTag).toBe('hello-svc:local');
