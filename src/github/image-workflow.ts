@@ -2,7 +2,7 @@ import { github } from 'projen';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
 import {
   attestAndSignSteps, attestCondition, attestPreflightSteps, buildInputs, CACHE_MOUNTS_ZIZMOR_IGNORE, checkoutInputs, cacheMountSteps, cacheTo,
-  imageNameStep, imageRef, jobPermissions, LoadBuild, loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST,
+  hasAttestPreflight, imageNameStep, imageRef, jobPermissions, LoadBuild, loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST,
   PREFLIGHT_STEP_ID, provenanceInput, sourceDateEnv, sourceDateStep, withDefined, WorkflowView, workflowView,
 } from './workflow-steps';
 import { ResolvedActionRef } from '../plan/action-versions';
@@ -259,7 +259,7 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
     } : {}),
     permissions: jobPermissions(p, { checkout: true, pushes: p.push, attests: !pf.byDigest && p.push }),
     // the merge job attests what the preflight allowed
-    ...(pf.byDigest && attestCondition(p, '') !== undefined ? { outputs: { attest: { stepId: PREFLIGHT_STEP_ID, outputName: 'attest' } } } : {}),
+    ...(pf.byDigest && hasAttestPreflight(p) ? { outputs: { attest: { stepId: PREFLIGHT_STEP_ID, outputName: 'attest' } } } : {}),
     steps,
   };
 }

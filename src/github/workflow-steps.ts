@@ -355,7 +355,7 @@ export const PREFLIGHT_STEP_ID = 'attest_preflight';
  * `attestPrivateRepos`: the attestation always runs).
  */
 export function attestPreflightSteps(p: WorkflowView): JobStep[] {
-  if (!p.attestProvenance || p.attestPrivateRepos || !p.push) return [];
+  if (!hasAttestPreflight(p)) return [];
   const notice = 'This repository is not public: GitHub stores artifact attestations of private and internal repositories only on GitHub Enterprise Cloud, '
     + 'so the image is pushed without one. Set attestPrivateRepos if your plan has them.';
   return [{
@@ -374,9 +374,14 @@ export function attestPreflightSteps(p: WorkflowView): JobStep[] {
   }];
 }
 
+/** Whether the attestation waits for the preflight's answer (not with `attestPrivateRepos`). */
+export function hasAttestPreflight(p: WorkflowView): boolean {
+  return p.attestProvenance && !p.attestPrivateRepos && p.push;
+}
+
 /** The condition on the attestation: the preflight's answer (`output`: its output, seen from this job), when there is a preflight. */
 export function attestCondition(p: WorkflowView, output: string): string | undefined {
-  return attestPreflightSteps(p).length > 0 ? `${output} == 'true'` : undefined;
+  return hasAttestPreflight(p) ? `${output} == 'true'` : undefined;
 }
 
 /**

@@ -475,6 +475,31 @@ describe('run: scripts of the multi-arch jobs behave (fake docker, real bash and
     expect(fs.readFileSync(f.env.GITHUB_OUTPUT, 'utf-8')).toBe('name=ghcr.io/acme/my-repo\n');
   });
 
+  test.each([
+    ['public', 'attest=true\n', ''],
+    ['private', 'attest=false\n', '::notice title=Attestation skipped (private repository)::'],
+    ['internal', 'attest=false\n', '::notice title=Attestation skipped (internal repository)::'],
+    ['', 'attest=false\n', '::notice title=Attestation skipped (unknown repository)::'],
+  ])('the attestation preflight on a %j repository outputs %j and says why it skips', (visibility, output, notice) => {
+    // GIVEN the preflight of a workflow that attests
+    const { yaml } = synthWorkflow({ attestProvenance: true });
+    const f = fakeEnv();
+    // WHEN it runs with the repository's visibility
+    const step = steps(yaml, 'image')[stepIndex(yaml, 'image', 'attest_preflight')];
+    expect(step.env).toEqual({ VISIBILITY: '${{ github.event.repository.visibility }}' });
+    const r = spawnSync('bash', ['-e', '-c', step.run], { env: { ...f.env, VISIBILITY: visibility }, encoding: 'utf-8' });
+    // THEN the output decides the attestation, and a skip is explained in a notice
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(f.env.GITHUB_OUTPUT, 'utf-8')).toBe(output);
+    if (notice) expect(r.stdout).toContain(notice); else expect(r.stdout).toBe('');
+  });
+
+  test('attestPrivateRepos: no preflight, the attestation always runs after the push', () => {
+    const { yaml } = synthWorkflow({ attestProvenance: true, attestPrivateRepos: true });
+    expect(stepIndex(yaml, 'image', 'attest_preflight')).toBe(-1);
+    expect(steps(yaml, 'image')[stepIndex(yaml, 'image', 'attest')].if).toBe(NOT_PR);
+  });
+
   test('the commit-time step outputs the commit\'s epoch and the same instant in UTC, whatever the committer\'s zone and the clock', () => {
     // GIVEN a checkout whose HEAD was committed at 2024-02-29 23:30:00 +02:00
     const { yaml } = synthWorkflow();
