@@ -2,7 +2,8 @@ import { github } from 'projen';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
 import {
   attestAndSignSteps, attestCondition, attestPreflightSteps, buildInputs, CACHE_MOUNTS_ZIZMOR_IGNORE, checkoutInputs, cacheMountSteps, cacheTo,
-  hasAttestPreflight, imageNameStep, imageRef, jobPermissions, LoadBuild, loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST,
+  hasAttestPreflight,
+  imageNameStep, imageRef, jobPermissions, LoadBuild, loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST,
   PREFLIGHT_STEP_ID, provenanceInput, sourceDateEnv, sourceDateStep, withDefined, WorkflowView, workflowView,
 } from './workflow-steps';
 import { ResolvedActionRef } from '../plan/action-versions';
