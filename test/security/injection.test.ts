@@ -16,6 +16,7 @@ import { Project, Testing } from 'projen';
 import * as YAML from 'yaml';
 import { RustDocker, RustDockerOptions } from '../../src/project/rust-docker';
 import { RustDockerProject } from '../../src/project/rust-docker-project';
+import { CacheBackend } from '../../src/settings';
 import { HOSTILE_STRINGS } from '../fuzz/arbitraries';
 import { dockerignoreLines } from '../fuzz/harness';
 import { lintDockerfile } from '../util/dockerfile-lint';
@@ -53,8 +54,12 @@ function instructions(dockerfile: string): string[] {
  * inside an expression: it must be a plain identifier, and is then compared as `secrets.<name>`.
  */
 function expressions(text: string): string[] {
+  // cut as GitHub's template reader cuts: at the first `}}`, quotes or not
   const all = text.match(/\$\{\{[\s\S]*?\}\}/g) ?? [];
-  return [...new Set(all.map(e => e.replace(/^\$\{\{ secrets\.[A-Za-z_][A-Za-z0-9_]* \}\}$/, '${{ secrets.<name> }}')))].sort();
+  return [...new Set(all.map(e => e.replace(/^\$\{\{ secrets\.[A-Za-z_][A-Za-z0-9_]* \}\}$/, '${{ secrets.<name> }}')
+    // a validated value may be data inside a string literal ('…', '' escapes a quote), e.g. the image
+    // name in a cache scope: the literal's text is masked, the expression around it must not change
+    .replace(/'(?:[^']|'')*'/g, "'<literal>'")))].sort();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,6 +186,8 @@ describe('hostile values in the workflow', () => {
     ['branch', v => ({ branches: [v] }), (t, v) => expect(YAML.parse(t).on.push.branches).toEqual([v])],
     ['amd64 runner', v => ({ amd64Runner: v }), (t, v) => expect(YAML.parse(t).jobs.image['runs-on']).toBe(v)],
     ['image name', v => ({ imageName: `ghcr.io/acme/${v}` }), () => undefined],
+    ['image name, REGISTRY cache (in expressions)', v => ({ imageName: `ghcr.io/acme/${v}`, cacheBackend: CacheBackend.REGISTRY }), () => undefined],
+    ['rebuild cron', v => ({ rebuildCron: `17 4 * * ${v}` }), (t, v) => expect(YAML.parse(t).on.schedule).toEqual([{ cron: `17 4 * * ${v}` }])],
     ['registry secret', v => ({ imageName: 'docker.io/acme/api', registryUsernameSecret: 'U', registryPasswordSecret: v }), () => undefined],
     ['build secret githubSecret', v => ({ buildSecrets: [{ id: 'tok', githubSecret: v }] }), () => undefined],
     ['workflow name', v => ({ workflowName: v }), () => undefined],
