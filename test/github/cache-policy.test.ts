@@ -5,7 +5,7 @@
  * scheduled rebuild, for every CacheBackend, both pull-request policies and persisted cache mounts.
  */
 import { synthWorkflow, AllOptions } from './workflow-fixture';
-import { CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache } from '../../src/settings';
+import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache } from '../../src/settings';
 import { evaluateExpressions, ExpressionItem } from '../util/gh-expressions';
 import { lintWorkflow } from '../util/workflow-lint';
 
@@ -146,6 +146,14 @@ describe('the cache policy per event (GitHub\'s evaluator on the generated expre
     expect(use['tag v1.2.3']).toMatchObject({ mounts: 'restore', extracts: false });
     expect(use['push to main']).toMatchObject({ mounts: 'save', extracts: true });
     expect(use.schedule).toMatchObject({ mounts: 'save', extracts: true });
+    // AND the saving step (only) carries zizmor's scoped ignore with the reason, after the version comment
+    const pinned = { dependencyCaching: DependencyCaching.CACHE_MOUNTS, persistCacheMounts: true, actionPinning: ActionPinning.COMMIT_SHA };
+    const { text } = synthWorkflow(pinned);
+    const uses = text.split('\n').filter(l => /uses: actions\/cache/.test(l)).map(l => l.trim());
+    expect(uses).toEqual([
+      expect.stringMatching(/^uses: actions\/cache@[0-9a-f]{40} # v\S+ # zizmor: ignore\[cache-poisoning\] saved only on pushes to the branches and /),
+      expect.stringMatching(/^uses: actions\/cache\/restore@[0-9a-f]{40} # v[^#]+$/),
+    ]);
   });
 
   test.each([
