@@ -1,6 +1,7 @@
 /** The steps every build strategy shares: toolchain, packages, cargo config, target, cargo commands, mounts. */
 import { crossEnv, crossInstallCommands } from './cross-compile';
-import { OUT_DIR, RUST_TARGET_FILE } from './dockerfile-layout';
+import { Dockerfile } from './dockerfile';
+import { AUDITABLE_BIN, AUDITABLE_ROOT, OUT_DIR, RUST_TARGET_FILE, STAGE } from './dockerfile-layout';
 import { CacheSharing, DockerStage, MountType, RunMount } from './dockerfile-stage';
 import { CROSS_ARCHES, DEPS_TARGET_CACHE } from '../plan/builder-plan';
 import { ImagePlan } from '../plan/image-plan';
@@ -84,8 +85,35 @@ export function cargoFlags(p: ImagePlan, forCook: boolean): string[] {
   return flags;
 }
 
+/** `cargo build` of the dependency layer (SKELETON): never auditable, so that layer is the same with or without it. */
 export function cargoBuild(p: ImagePlan): string {
   return ['cargo build', ...cargoFlags(p, false)].join(' ');
+}
+
+/** The build of the shipped binaries: `cargo auditable build` with `auditable`, else `cargo build`. */
+export function finalCargoBuild(p: ImagePlan): string {
+  return [p.builder.auditable ? 'cargo auditable build' : 'cargo build', ...cargoFlags(p, false)].join(' ');
+}
+
+/**
+ * `auditable`: the stage that installs cargo-auditable, pinned, from the first build stage's image and
+ * on the same platform (it runs where cargo runs). It reads nothing of the build context, so its layer
+ * is cached until the version or the image changes; it has no cache mount, so it builds beside the
+ * dependency build instead of waiting for the registry mount's lock.
+ */
+export function auditableStage(file: Dockerfile, p: ImagePlan): DockerStage | undefined {
+  const a = p.builder.auditable;
+  if (a === undefined) return undefined;
+  const stage = file.addStage({ from: p.builder.chef?.image ?? p.builder.rustImage, name: STAGE.AUDITABLE, platform: buildPlatform(p) });
+  stage.comment('cargo-auditable for the final build: it embeds the crate list in each binary (.dep-v0 section), which trivy, grype and syft read');
+  stage.run(`cargo install --locked --root ${AUDITABLE_ROOT} cargo-auditable@${a.version}`);
+  return stage;
+}
+
+/** `auditable`: cargo-auditable into the builder, after the dependency layer (which it does not change) and before the sources. */
+export function copyAuditable(stage: DockerStage, p: ImagePlan): void {
+  if (p.builder.auditable === undefined) return;
+  stage.copy({ from: STAGE.AUDITABLE, sources: [`${AUDITABLE_ROOT}/bin/cargo-auditable`], dest: AUDITABLE_BIN });
 }
 
 /** Where cargo puts the binaries (a shell word). */

@@ -14,6 +14,8 @@ export const STAGE = {
   BASE: 'base',
   /** SKELETON: manifests and stub targets. */
   SKELETON: 'skeleton',
+  /** `auditable`: installs cargo-auditable, apart from the sources. */
+  AUDITABLE: 'cargo-auditable',
   /** Compiles the binaries into OUT_DIR (every strategy). */
   BUILDER: 'builder',
   /** The runtime image before the binaries (glibc guard). */
@@ -28,5 +30,9 @@ export const STAGE = {
 export const OUT_DIR = '/out';
 /** File in which the builder stage records the Rust target triple (MUSL or cross builds). */
 export const RUST_TARGET_FILE = '/rust-target';
+/** `cargo install --root` of the cargo-auditable stage (the binary is in `bin/`). */
+export const AUDITABLE_ROOT = '/opt/cargo-auditable';
+/** Where the builder stage gets cargo-auditable (on the PATH of every image, whatever its CARGO_HOME). */
+export const AUDITABLE_BIN = '/usr/local/bin/cargo-auditable';
 /** Where the glibc guard mounts the runtime-base stage. */
 export const GUARD_RUNTIME_ROOT = '/runtime';

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { Component } from 'projen';
 import {
-  buildPlatform, cargoBuild, cargoFlags, copyCargoConfig, copyOut, installBuildPackages, registryMounts, secretMounts, setupTarget, useToolchain,
+  auditableStage, buildPlatform, cargoBuild, cargoFlags, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild, installBuildPackages,
+  registryMounts, secretMounts, setupTarget, useToolchain,
 } from './build-steps';
 import { Dockerfile } from './dockerfile';
 import { STAGE } from './dockerfile-layout';
@@ -25,6 +26,9 @@ import { shellWords } from '../shell';
  * - CACHE_MOUNTS: `builder` (cache mounts on registry, git db and target) → `runtime`
  * - NONE: `builder` (`COPY . .` + `cargo build`) → `runtime`
  *
+ * With `auditable`, a `cargo-auditable` stage (the tool, installed apart from the sources) precedes
+ * `builder`, whose final build is `cargo auditable build`.
+ *
  * Every strategy leaves the binaries in `/out` of the `builder` stage; the `runtime` stage copies
  * them to `/usr/local/bin`. The stages are built when the component is created; the file renders
  * at synth, so changes made through the escape hatches are kept.
@@ -46,6 +50,8 @@ export class RustDockerfile extends Component {
   public readonly base?: DockerStage;
   /** SKELETON: the stage writing the manifests and stub targets. */
   public readonly skeleton?: DockerStage;
+  /** `auditable`: the stage installing cargo-auditable for the final build. */
+  public readonly auditable?: DockerStage;
   /** The runtime image with its packages and user, before the binaries (the glibc guard checks against it). */
   public readonly runtimeBase?: DockerStage;
   /** The stage that checks the binaries' glibc and library needs against `runtimeBase` (`glibcGuard`). */
@@ -63,6 +69,7 @@ export class RustDockerfile extends Component {
     this.planner = stages.planner;
     this.base = stages.base;
     this.skeleton = stages.skeleton;
+    this.auditable = stages.auditable;
     this.runtimeBase = stages.runtimeBase;
     this.glibcGuard = stages.glibcGuard;
   }
@@ -76,6 +83,7 @@ interface RenderedStages {
   readonly planner?: DockerStage;
   readonly base?: DockerStage;
   readonly skeleton?: DockerStage;
+  readonly auditable?: DockerStage;
   readonly runtimeBase?: DockerStage;
   readonly glibcGuard?: DockerStage;
 }
@@ -116,6 +124,7 @@ function cargoChef(file: Dockerfile, p: ImagePlan): RenderedStages {
   planner.copy({ sources: ['.'], dest: '.' });
   planner.run(['cargo chef prepare --recipe-path recipe.json', ...(p.cargo.isWorkspace && p.cargo.binaries.length === 1 ? ['--bin', p.cargo.binaries[0].name] : [])].join(' '));
 
+  const auditable = auditableStage(file, p);
   const builder = file.addStage({ from: STAGE.CHEF, name: STAGE.BUILDER });
   copyCargoConfig(builder, p, 'before cargo chef cook (cargo-chef #271): cook and build read the same config and sources');
   setupTarget(builder, p);
@@ -125,10 +134,11 @@ function cargoChef(file: Dockerfile, p: ImagePlan): RenderedStages {
     commands: [['cargo chef cook', ...cargoFlags(p, true), '--recipe-path recipe.json'].join(' ')],
     mounts: [...registryMounts(p), ...secretMounts(p)],
   });
+  copyAuditable(builder, p);
   builder.copy({ sources: ['.'], dest: '.' });
-  builder.runWith({ commands: [cargoBuild(p), ...copyOut(p)], mounts: [...registryMounts(p), ...secretMounts(p)] });
+  builder.runWith({ commands: [finalCargoBuild(p), ...copyOut(p)], mounts: [...registryMounts(p), ...secretMounts(p)] });
 
-  return { chef, planner, builder, ...runtimeStages(file, p) };
+  return { chef, planner, auditable, builder, ...runtimeStages(file, p) };
 }
 
 function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
@@ -156,6 +166,7 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
   if (stubs.empty.length > 0) commands.push(`touch ${shellWords(stubs.empty)}`);
   skel.runWith({ commands });
 
+  const auditable = auditableStage(file, p);
   const builder = file.addStage({ from: STAGE.BASE, name: STAGE.BUILDER });
   copyCargoConfig(builder, p, 'before any cargo command: the dependency build and the real build read the same config and sources');
   setupTarget(builder, p);
@@ -172,17 +183,19 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
     ],
     mounts: [...registryMounts(p, true), ...secretMounts(p)],
   });
+  copyAuditable(builder, p);
   builder.copy({ sources: ['.'], dest: '.' });
   builder.comment('COPY keeps the sources\' mtimes, which may be older than the stub build: touch them so cargo rebuilds the workspace crates');
   builder.runWith({
-    commands: [touchSources(p), cargoBuild(p), ...copyOut(p)],
+    commands: [touchSources(p), finalCargoBuild(p), ...copyOut(p)],
     mounts: [...registryMounts(p), ...secretMounts(p)],
   });
 
-  return { base, skeleton: skel, builder, ...runtimeStages(file, p) };
+  return { base, skeleton: skel, auditable, builder, ...runtimeStages(file, p) };
 }
 
 function singleBuilder(file: Dockerfile, p: ImagePlan, cacheMounts: boolean): RenderedStages {
+  const auditable = auditableStage(file, p);
   const builder = file.addStage({ from: p.builder.rustImage, name: STAGE.BUILDER, platform: buildPlatform(p) });
   useToolchain(builder, p);
   builder.workdir(BUILD_DIR);
@@ -194,13 +207,14 @@ function singleBuilder(file: Dockerfile, p: ImagePlan, cacheMounts: boolean): Re
     builder.arg('TARGETPLATFORM');
     builder.comment(`cache mounts: compiled dependencies stay in ${BUILD_DIR}/target between builds on this builder (not in the image layers)`);
   }
+  copyAuditable(builder, p);
   builder.copy({ sources: ['.'], dest: '.' });
   if (cacheMounts) {
     builder.comment('COPY keeps the sources\' mtimes, which may be older than the artifacts in the target/ cache mount: touch them so cargo rebuilds the workspace crates');
   }
   builder.runWith({
-    commands: [...(cacheMounts ? [touchSources(p)] : []), cargoBuild(p), ...copyOut(p)],
+    commands: [...(cacheMounts ? [touchSources(p)] : []), finalCargoBuild(p), ...copyOut(p)],
     mounts,
   });
-  return { builder, ...runtimeStages(file, p) };
+  return { auditable, builder, ...runtimeStages(file, p) };
 }

@@ -1,7 +1,7 @@
 import { CargoBuildPlan } from './cargo-build-plan';
 import { compareVersions, DEBIAN_RELEASES, ImageRelease, imageRelease } from './debian-release';
 import { resolveRuntimeBase, runtimeBaseFacts, runtimeImageOf, RuntimeLibc } from './runtime-plan';
-import { resolveRustVersion, resolveToolchain, RustToolchainPlan } from './rust-toolchain-plan';
+import { officialRustVersion, resolveRustVersion, resolveToolchain, RustToolchainPlan } from './rust-toolchain-plan';
 import { CargoWorkspaceFacts } from '../cargo/cargo-facts';
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { DebianRelease, DependencyCaching, DockerfileSettings, MultiArchStrategy, RuntimeBase, TargetLibc, WorkflowSettings } from '../settings';
@@ -33,6 +33,15 @@ export interface ChefPlan {
   readonly image?: string;
 }
 
+/**
+ * cargo-auditable (`auditable`): installed in a stage of its own, then the final `cargo build`
+ * becomes `cargo auditable build`, embedding the crate list in each binary (`.dep-v0`).
+ */
+export interface AuditablePlan {
+  /** The cargo-auditable version `cargo install --locked` installs. */
+  readonly version: string;
+}
+
 /** The build stages: images, toolchain, target, packages, secrets and caches. */
 export interface BuilderPlan {
   /** Strategy for dependency caching. */
@@ -51,6 +60,8 @@ export interface BuilderPlan {
   readonly rustImage: string;
   /** cargo-chef (CARGO_CHEF only). */
   readonly chef?: ChefPlan;
+  /** cargo-auditable on the final build; undefined: plain `cargo build`. */
+  readonly auditable?: AuditablePlan;
   /** Target C library. */
   readonly targetLibc: TargetLibc;
   /** Whether the build stages cross-compile from $BUILDPLATFORM. */
@@ -78,6 +89,11 @@ export const BUILD_DIR = '/build';
  * so a dependency change recompiles only the new or changed crates (the layer still holds them all).
  */
 export const DEPS_TARGET_CACHE = '/cache/target';
+
+/** The cargo-auditable release the Dockerfile installs (checked: its `.dep-v0` section in the built binary, test/docker-e2e). */
+export const CARGO_AUDITABLE_VERSION = '0.7.7';
+/** The oldest Rust that builds it (`cargo install --locked`: its locked cargo_metadata 0.23 needs 1.86). */
+export const CARGO_AUDITABLE_MIN_RUST = '1.86';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const ALPINE_IMAGE = /(^|[:/-])alpine/;
@@ -140,6 +156,7 @@ export function resolveBuilderPlan(
       debianRelease,
       rustImage: pin(unpinnedRust),
       chef: chef === undefined ? undefined : { image: chef.image === undefined ? undefined : pin(chef.image) },
+      auditable: errors.attempt(() => resolveAuditable(options, rustVersion), undefined),
       targetLibc,
       crossCompile,
       explicitTarget: crossCompile || targetLibc === TargetLibc.MUSL,
@@ -182,6 +199,22 @@ function resolveChef(options: DockerfileSettings, caching: DependencyCaching, ru
   // same Rust everywhere: install cargo-chef into the user's image
   if (options.rustImage !== undefined) return {};
   return { image: `lukemathwalker/cargo-chef:latest-rust-${rustVersion}-slim-${codename}` };
+}
+
+/**
+ * cargo-auditable unless turned off. Its install needs Rust 1.86: a builder whose Rust is known to be
+ * older (the `rustVersion`, or the version a hand-picked official image names) leaves it off by
+ * default and refuses it when asked for. An image whose version cannot be read is trusted.
+ */
+function resolveAuditable(options: DockerfileSettings, rustVersion: string): AuditablePlan | undefined {
+  if (options.auditable === false) return undefined;
+  const userImage = options.chefImage ?? options.rustImage;
+  const builderRust = userImage === undefined ? rustVersion : officialRustVersion(userImage);
+  const tooOld = builderRust !== undefined && builderRust !== '1' && compareVersions(builderRust, CARGO_AUDITABLE_MIN_RUST) < 0;
+  if (!tooOld) return { version: CARGO_AUDITABLE_VERSION };
+  if (options.auditable === undefined) return undefined;
+  throw RustDockerError.forOption('auditable', `is true, but the builder's Rust is ${builderRust}, and cargo-auditable ${CARGO_AUDITABLE_VERSION} needs Rust ${CARGO_AUDITABLE_MIN_RUST} or newer to install`,
+    `Set "rustVersion" (or the builder image) to ${CARGO_AUDITABLE_MIN_RUST} or newer, or set "auditable" to false`);
 }
 
 function cacheMounts(caching: DependencyCaching, cargo: CargoBuildPlan, libc: TargetLibc): ImageCacheMount[] {

@@ -73,6 +73,7 @@ function summarize(cargo: CargoBuildPlan, build: BuilderPlan, runtime: RuntimePl
   lines.push(...build.releaseNotes.map(n => `  ${n}`));
   lines.push(`Dependency caching: ${enumName(build.dependencyCaching)}${build.dependencyCachingReason ? ` (${build.dependencyCachingReason})` : ''}`);
   lines.push(`Target: ${build.targetLibc === TargetLibc.MUSL ? 'musl (static)' : 'glibc'}${build.crossCompile ? ', cross-compiled from $BUILDPLATFORM for $TARGETARCH (amd64, arm64)' : ''}, profile ${cargo.profile}`);
+  if (build.auditable) lines.push(`Crate list: embedded in each binary by cargo auditable ${build.auditable.version} (.dep-v0 section, read by trivy, grype, syft)`);
   lines.push(`Runtime: ${enumName(runtime.base)} (${runtime.image}), ${runtime.user ? `user ${runtime.user.uid}:${runtime.user.gid}` : 'root'}`);
   if (ws.cargoConfigFile) lines.push(`Cargo config: ${ws.cargoConfigFile}${ws.vendorDirs.length ? ` (vendored: ${ws.vendorDirs.join(', ')})` : ''}`);
   return lines;

@@ -43,7 +43,7 @@ export function resolveRustVersion(options: DockerfileSettings, ws: CargoWorkspa
 }
 
 /** The Rust version an official rust or cargo-chef image reference names ("1" for latest/stable tags), if any. */
-function officialRustVersion(image: string): string | undefined {
+export function officialRustVersion(image: string): string | undefined {
   const ref = image.split('@')[0];
   const tag = /^(?:(?:docker\.io\/)?library\/)?rust:(.+)$/.exec(ref)?.[1]
     ?? /^(?:docker\.io\/)?lukemathwalker\/cargo-chef:[^-]+-rust-(.+)$/.exec(ref)?.[1];

@@ -214,6 +214,18 @@ export interface DockerfileSettings {
   readonly glibcGuard?: boolean;
 
   /**
+   * Build the shipped binaries with `cargo auditable build` (cargo-auditable, installed pinned with
+   * `cargo install --locked` in a build stage of its own, cached apart from the sources), which
+   * embeds the list of compiled crates (name, version, source kind) in a `.dep-v0` section of each
+   * binary, so scanners that read it (trivy, grype, syft, osv-scanner, `cargo audit bin`) see the
+   * crates in the image. Only the final link changes: the dependency layer is the same with or
+   * without it. Installing it needs Rust 1.86 or newer in the builder and crates.io (not a vendored
+   * or offline source).
+   * @default true (false when the builder's Rust is a version older than 1.86)
+   */
+  readonly auditable?: boolean;
+
+  /**
    * C library of the compiled binary. GNU is rejected for SCRATCH, DISTROLESS_STATIC and ALPINE.
    * MUSL builds with the target of the build machine's (or `TARGETARCH`'s) architecture and `musl-gcc` for C code.
    * @default TargetLibc.GNU (MUSL when the runtime is SCRATCH, DISTROLESS_STATIC or ALPINE)

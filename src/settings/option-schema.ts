@@ -74,6 +74,7 @@ export const OPTION_SCHEMA: { readonly [key: string]: OptionSpec } = {
   chefImage: line,
   checkImageRelease: bool,
   glibcGuard: bool,
+  auditable: bool,
   targetLibc: enumOf(TargetLibc, 'TargetLibc'),
   buildPackages: lines(MergeRule.APPEND),
   runtimePackages: lines(MergeRule.APPEND),

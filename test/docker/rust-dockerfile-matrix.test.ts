@@ -35,11 +35,12 @@ const RUNTIME_FROM: { [r: string]: string } = {
   [RuntimeBase.ALPINE]: 'alpine:3',
   [RuntimeBase.CUSTOM]: 'registry.example.com/acme/base:1-trixie',
 };
+/** Build stages by strategy; `cargo-auditable` (both shapes' Rust can install it) comes right before `builder`. */
 const STAGES: { [s: string]: string[] } = {
-  [DependencyCaching.CARGO_CHEF]: ['chef', 'planner', 'builder'],
-  [DependencyCaching.SKELETON]: ['base', 'skeleton', 'builder'],
-  [DependencyCaching.CACHE_MOUNTS]: ['builder'],
-  [DependencyCaching.NONE]: ['builder'],
+  [DependencyCaching.CARGO_CHEF]: ['chef', 'planner', 'cargo-auditable', 'builder'],
+  [DependencyCaching.SKELETON]: ['base', 'skeleton', 'cargo-auditable', 'builder'],
+  [DependencyCaching.CACHE_MOUNTS]: ['cargo-auditable', 'builder'],
+  [DependencyCaching.NONE]: ['cargo-auditable', 'builder'],
 };
 /** Every runtime but SCRATCH gets the glibc guard between its base and the final stage. */
 const guarded = (c: Combo) => c.runtime !== RuntimeBase.SCRATCH;
@@ -108,7 +109,10 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
   const all = stages(text);
   const byName = (n: string) => all.find(s => s.name === n)!;
   const builder = byName('builder');
-  const cargoRuns = all.flatMap(s => s.lines).filter(l => /\bcargo (build|chef cook)\b/.test(l));
+  /** The first stage cargo builds in (cargo-auditable's stage only installs a tool). */
+  const firstBuild = all.find(s => s.name !== 'cargo-auditable')!;
+  const CARGO_RUN = /\bcargo (auditable build|build|chef cook)\b/;
+  const cargoRuns = all.flatMap(s => s.lines).filter(l => CARGO_RUN.test(l));
 
   test('passes lintDockerfile with zero problems', () => {
     expect(lintDockerfile(text)).toEqual([]);
@@ -117,8 +121,10 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
   test('stages of the strategy, one Rust image for every build stage, runtime as requested', () => {
     expect(all.map(s => s.name)).toEqual([...STAGES[c.caching], ...RUNTIME_STAGES(c)]);
     const platform = c.cross ? '--platform=$BUILDPLATFORM ' : '';
+    // the first build stage and cargo-auditable's: the same image
     const external = all.filter(s => s.name !== 'runtime' && s.name !== 'runtime-base' && !all.some(o => o.name === s.from));
-    expect(external).toHaveLength(1);
+    expect(external.map(s => s.name).sort()).toEqual([firstBuild.name, 'cargo-auditable'].sort());
+    expect(external[1].from).toBe(external[0].from);
     const buildImage = c.caching === DependencyCaching.CARGO_CHEF
       ? `lukemathwalker/cargo-chef:latest-rust-${SHAPES[c.shape].rustImage.split(':')[1]}`
       : SHAPES[c.shape].rustImage;
@@ -133,16 +139,16 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
 
   test('the image\'s toolchain pinned in the first build stage; cargo config copied before the first cargo command of the builder', () => {
     if (c.shape !== 'single') return;
-    expect(all[0].lines).toContain('ENV RUSTUP_TOOLCHAIN="${RUST_VERSION}"');
+    expect(firstBuild.lines).toContain('ENV RUSTUP_TOOLCHAIN="${RUST_VERSION}"');
     expect(text).not.toContain('COPY rust-toolchain.toml');
-    const firstCargo = builder.lines.findIndex(l => /\bcargo (build|chef cook)\b/.test(l));
+    const firstCargo = builder.lines.findIndex(l => CARGO_RUN.test(l));
     expect(builder.lines.indexOf('COPY .cargo/config.toml .cargo/config.toml')).toBeGreaterThanOrEqual(0);
     expect(builder.lines.indexOf('COPY .cargo/config.toml .cargo/config.toml')).toBeLessThan(firstCargo);
   });
 
   test('every cargo command: --locked, same flags, secret mount, --target when MUSL or cross', () => {
     expect(cargoRuns.length).toBe(c.caching === DependencyCaching.NONE || c.caching === DependencyCaching.CACHE_MOUNTS ? 1 : 2);
-    const flags = (l: string) => /cargo (?:build|chef cook) (.*?)(?: --recipe-path recipe\.json)?(?: &&|$)/.exec(l.replace(/^.*?(?=cargo (build|chef cook))/, ''))![1];
+    const flags = (l: string) => /cargo (?:auditable build|build|chef cook) (.*?)(?: --recipe-path recipe\.json)?(?: &&|$)/.exec(l.replace(/^.*?(?=cargo (auditable build|build|chef cook))/, ''))![1];
     for (const l of cargoRuns) {
       expect(l).toContain('--locked');
       expect(l).toContain('--mount=type=secret,id=cargo_token,env=CARGO_REGISTRY_TOKEN');
@@ -156,7 +162,7 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
 
   test('dependency layer before the sources', () => {
     const copyAll = builder.lines.indexOf('COPY . .');
-    const build = builder.lines.findIndex(l => l.includes('cargo build'));
+    const build = builder.lines.findIndex(l => /cargo (auditable )?build/.test(l));
     if (c.caching === DependencyCaching.CARGO_CHEF) {
       const cook = builder.lines.findIndex(l => l.includes('cargo chef cook'));
       expect(cook).toBeLessThan(copyAll);
@@ -171,6 +177,19 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
       expect(build).toBeGreaterThan(copyAll);
       expect(text).not.toContain('type=cache');
     }
+  });
+
+  test('cargo auditable: the tool installed pinned in its own stage; only the final build is auditable, after the dependency layer', () => {
+    expect(byName('cargo-auditable').lines).toEqual(['RUN cargo install --locked --root /opt/cargo-auditable cargo-auditable@0.7.7']);
+    const final = cargoRuns[cargoRuns.length - 1];
+    expect(final).toContain('cargo auditable build ');
+    // the dependency build (cook, SKELETON's stub build) stays plain cargo: that layer is the same with or without auditable
+    for (const l of cargoRuns.slice(0, -1)) expect(l).not.toContain('auditable');
+    const copyTool = builder.lines.indexOf('COPY --from=cargo-auditable /opt/cargo-auditable/bin/cargo-auditable /usr/local/bin/cargo-auditable');
+    if (cargoRuns.length === 2) expect(copyTool).toBeGreaterThan(builder.lines.findIndex(l => CARGO_RUN.test(l)));
+    expect(copyTool).toBeGreaterThan(0);
+    expect(copyTool).toBeLessThan(builder.lines.indexOf('COPY . .'));
+    expect(byName('cargo-auditable').from).toBe(firstBuild.from);
   });
 
   test('cross-compilation and libc setup', () => {

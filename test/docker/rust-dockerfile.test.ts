@@ -87,7 +87,7 @@ describe('CARGO_CHEF', () => {
     // GIVEN a crate with rust-toolchain.toml (channel 1.95) and .cargo/config.toml
     const { text, df } = synth('toolchain-file');
     // THEN the stages are in order
-    expect(df.file.stages.map(s => s.name)).toEqual(['chef', 'planner', 'builder', 'runtime-base', 'glibc-guard', 'runtime']);
+    expect(df.file.stages.map(s => s.name)).toEqual(['chef', 'planner', 'cargo-auditable', 'builder', 'runtime-base', 'glibc-guard', 'runtime']);
     expect(text).toContain('FROM lukemathwalker/cargo-chef:latest-rust-1.95-slim-trixie AS chef');
     // AND the chef stage (inherited by planner and builder) uses the image's own toolchain: no download in any stage
     expect(stage(text, 'chef')).toContain('ENV RUSTUP_TOOLCHAIN="${RUST_VERSION}"');
@@ -112,14 +112,14 @@ describe('CARGO_CHEF', () => {
     expect(text).toContain('RUN cargo chef prepare --recipe-path recipe.json --bin worker');
     const flags = '--locked --release -p worker --bin worker --no-default-features';
     expect(text).toContain(`cargo chef cook ${flags} --recipe-path recipe.json`);
-    expect(text).toContain(`cargo build ${flags} && \\`);
+    expect(text).toContain(`cargo auditable build ${flags} && \\`);
     expect(text).toContain('cp target/release/worker /out/');
   });
 
   test('several binaries: cook gets no --bin (it takes one), the build gets all of them', () => {
     const { text } = synth('multi-bin', { binaries: ['multi', 'b'] });
     expect(text).toContain('cargo chef cook --locked --release --recipe-path recipe.json');
-    expect(text).toContain('cargo build --locked --release --bin multi --bin b && \\');
+    expect(text).toContain('cargo auditable build --locked --release --bin multi --bin b && \\');
   });
 
   test('rustImage without chefImage installs cargo-chef in that image', () => {
@@ -135,7 +135,7 @@ describe('SKELETON', () => {
   test('skeleton stage: every member manifest, lock file, stubs; builder builds dependencies before COPY . . then touches', () => {
     // GIVEN a glob workspace with a lib and a build script
     const { text, df } = synth('glob-workspace', { dependencyCaching: DependencyCaching.SKELETON, binaries: ['api'] });
-    expect(df.file.stages.map(s => s.name)).toEqual(['base', 'skeleton', 'builder', 'runtime-base', 'glibc-guard', 'runtime']);
+    expect(df.file.stages.map(s => s.name)).toEqual(['base', 'skeleton', 'cargo-auditable', 'builder', 'runtime-base', 'glibc-guard', 'runtime']);
     const skel = stage(text, 'skeleton');
     expect(skel).toEqual(expect.arrayContaining([
       'COPY Cargo.toml Cargo.lock ./',
@@ -148,7 +148,7 @@ describe('SKELETON', () => {
     const copyAll = builder.indexOf('COPY . .');
     expect(builder[1]).toBe('COPY --from=skeleton /build/ ./');
     expect(deps).toBeLessThan(copyAll);
-    expect(builder[copyAll + 1]).toMatch(/touch crates\/api\/src\/main\.rs crates\/worker\/src\/main\.rs crates\/worker\/build\.rs crates\/common\/src\/lib\.rs && cargo build --locked --release -p api --bin api/);
+    expect(builder[copyAll + 1]).toMatch(/touch crates\/api\/src\/main\.rs crates\/worker\/src\/main\.rs crates\/worker\/build\.rs crates\/common\/src\/lib\.rs && cargo auditable build --locked --release -p api --bin api/);
     expect(lintDockerfile(text)).toEqual([]);
   });
 
@@ -277,6 +277,52 @@ describe('targets', () => {
     expect(text).toContain('apt-get install -y --no-install-recommends musl-tools');
     expect(text).toContain('echo "$(uname -m)-unknown-linux-musl" > /rust-target');
     expect(text).not.toContain('--platform');
+  });
+});
+
+describe('cargo auditable', () => {
+  test('CARGO_CHEF: the tool in its own stage (the chef image, no context), copied in after cook and before the sources; cook stays plain', () => {
+    // GIVEN a crate whose Rust (1.95) can install cargo-auditable
+    const { text, df } = synth('toolchain-file');
+    // THEN a stage installs it, pinned and locked, from the chef image, reading nothing of the context
+    expect(df.auditable?.name).toBe('cargo-auditable');
+    expect(stage(text, 'cargo-auditable')).toEqual([
+      'FROM lukemathwalker/cargo-chef:latest-rust-1.95-slim-trixie AS cargo-auditable',
+      'RUN cargo install --locked --root /opt/cargo-auditable cargo-auditable@0.7.7',
+    ]);
+    // AND the builder gets it after the dependency layer, whose command is unchanged
+    const builder = stage(text, 'builder');
+    const cook = builder.findIndex(l => l.includes('cargo chef cook'));
+    const tool = builder.indexOf('COPY --from=cargo-auditable /opt/cargo-auditable/bin/cargo-auditable /usr/local/bin/cargo-auditable');
+    expect(tool).toBeGreaterThan(cook);
+    expect(tool).toBeLessThan(builder.indexOf('COPY . .'));
+    expect(builder[cook]).not.toContain('auditable');
+    expect(builder[builder.length - 1]).toMatch(/ cargo auditable build --locked --release --bin toolchained && mkdir -p \/out/);
+    expect(lintDockerfile(text)).toEqual([]);
+  });
+
+  test('SKELETON: the stub dependency build stays plain cargo, the final build is auditable', () => {
+    const { text } = synth('toolchain-file', { dependencyCaching: DependencyCaching.SKELETON });
+    const builds = stage(text, 'builder').filter(l => /cargo (auditable )?build/.test(l));
+    expect(builds).toHaveLength(2);
+    expect(builds[0]).toMatch(/ cargo build --locked --release --bin toolchained && cp -a target/);
+    expect(builds[1]).toMatch(/ cargo auditable build --locked --release --bin toolchained && mkdir -p \/out/);
+    expect(stage(text, 'cargo-auditable')[0]).toBe('FROM rust:1.95-slim-trixie AS cargo-auditable');
+  });
+
+  test('cross-compilation: the tool runs where cargo runs ($BUILDPLATFORM); MUSL: same tool, --target on the auditable build', () => {
+    const cross = synth('toolchain-file', { crossCompile: true, targetLibc: TargetLibc.MUSL, dependencyCaching: DependencyCaching.NONE }).text;
+    expect(cross).toContain('FROM --platform=$BUILDPLATFORM rust:1.95-slim-trixie AS cargo-auditable');
+    expect(cross).toContain('cargo auditable build --locked --release --bin toolchained --target "$(cat /rust-target)"');
+    expect(lintDockerfile(cross)).toEqual([]);
+  });
+
+  test('auditable: false, or a Rust too old to install it: no stage, plain cargo build', () => {
+    for (const { text, df } of [synth('toolchain-file', { auditable: false }), synth('single-crate')]) {
+      expect(df.auditable).toBeUndefined();
+      expect(text).not.toContain('auditable');
+      expect(stage(text, 'builder').join('\n')).toMatch(/ cargo build --locked --release --bin \w+ && mkdir -p \/out/);
+    }
   });
 });
 

@@ -167,6 +167,7 @@ export function settingsArb(level: number, facts: FixtureFacts): fc.Arbitrary<Ru
     chefImage: image(['lukemathwalker/cargo-chef:latest-rust-1', 'lukemathwalker/cargo-chef:latest-rust-1-slim-trixie', 'ghcr.io/acme/chef:1']),
     checkImageRelease: bool,
     glibcGuard: bool,
+    auditable: bool,
     targetLibc: enumOf(level, TargetLibc as unknown as { [k: string]: TargetLibc }),
     buildPackages: list(pkg),
     runtimePackages: list(pkg),

@@ -157,6 +157,34 @@ describe('rust version', () => {
   });
 });
 
+describe('cargo auditable', () => {
+  test('on by default, pinned, with a Rust that can install it (1.86 or newer, or "1")', () => {
+    // GIVEN fixtures whose builder Rust is 1.95 (toolchain file) and "1" (nothing pinned) / WHEN planned
+    // THEN the final build is auditable with the pinned cargo-auditable, and the summary says so
+    const p = plan('toolchain-file');
+    expect(p.builder.auditable).toEqual({ version: '0.7.7' });
+    expect(p.summary).toContain('Crate list: embedded in each binary by cargo auditable 0.7.7 (.dep-v0 section, read by trivy, grype, syft)');
+    expect(plan('renamed-bin').builder.auditable).toEqual({ version: '0.7.7' });
+    expect(plan('single-crate', { rustVersion: '1.86' }).builder.auditable).toBeDefined();
+  });
+
+  test('off by default when the builder\'s Rust is older than 1.86 (the install would fail); asked for there, an error names the fix', () => {
+    // GIVEN single-crate, whose rust-version (1.75) is the builder's Rust
+    expect(plan('single-crate').builder.auditable).toBeUndefined();
+    expect(plan('single-crate').summary.join('\n')).not.toContain('Crate list');
+    // AND a hand-picked official image naming an older Rust
+    expect(plan('renamed-bin', { rustImage: 'rust:1.80-slim-bookworm' }).builder.auditable).toBeUndefined();
+    // AND an image whose Rust cannot be read is trusted
+    expect(plan('renamed-bin', { rustImage: 'ghcr.io/acme/rust:stable-trixie', checkImageRelease: false }).builder.auditable).toBeDefined();
+    // WHEN it is asked for anyway THEN the error names the version and both fixes
+    expectError(() => plan('single-crate', { auditable: true }), 'auditable', /the builder's Rust is 1\.75/, /needs Rust 1\.86 or newer/, /"rustVersion"/, /"auditable" to false/);
+  });
+
+  test('auditable: false turns it off', () => {
+    expect(plan('toolchain-file', { auditable: false }).builder.auditable).toBeUndefined();
+  });
+});
+
 describe('binaries and packages', () => {
   test('default-run is inferred among several binaries', () => {
     expect(plan('multi-bin').cargo.binaries.map(b => b.name)).toEqual(['multi']);
