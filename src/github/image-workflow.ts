@@ -286,8 +286,10 @@ function mergeJob(p: WorkflowView): Job {
     needs: [ImageWorkflow.IMAGE_JOB_ID],
     if: NOT_A_PULL_REQUEST,
     runsOn: [p.nativePlatform.runner],
-    permissions: jobPermissions(p, { checkout: false, pushes: true, attests: true }),
+    // the crate SBOM reads Cargo.lock from the checkout
+    permissions: jobPermissions(p, { checkout: p.crateSbom !== undefined, pushes: true, attests: true }),
     steps: [
+      ...(p.crateSbom ? [{ id: 'checkout', name: 'Checkout', uses: p.actions['actions/checkout'].uses, with: checkoutInputs(p) }] : []),
       {
         id: 'download_digests',
         name: 'Download digests',

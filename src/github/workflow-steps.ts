@@ -341,6 +341,7 @@ export function loadBuildAndE2eSteps(p: WorkflowView, inputs: { [key: string]: u
       run: e2eScript(test),
       timeoutMinutes: test.timeoutMinutes,
     })),
+    ...vulnerabilityGateSteps(p, load),
   ];
 }
 
@@ -376,7 +377,7 @@ export function attestPreflightSteps(p: WorkflowView): JobStep[] {
 
 /** Whether the attestation waits for the preflight's answer (not with `attestPrivateRepos`). */
 export function hasAttestPreflight(p: WorkflowView): boolean {
-  return p.attestProvenance && !p.attestPrivateRepos && p.push;
+  return (p.attestProvenance || p.crateSbom !== undefined) && !p.attestPrivateRepos && p.push;
 }
 
 /** The condition on the attestation: the preflight's answer (`output`: its output, seen from this job), when there is a preflight. */
@@ -393,16 +394,60 @@ export function provenanceInput(p: WorkflowView): string | false {
   return p.provenance ? "${{ github.event.repository.visibility == 'public' && 'mode=max' || 'mode=min' }}" : false;
 }
 
+/**
+ * `vulnerabilityGate`: grype scans the loaded image (OS packages, and the crates cargo-auditable
+ * embedded in the binaries) and fails the job on a fixable vulnerability at or above the severity,
+ * before any login or push; on pull requests too (it needs no credentials).
+ */
+function vulnerabilityGateSteps(p: WorkflowView, load: LoadBuild): JobStep[] {
+  const gate = p.vulnerabilityGate;
+  if (gate === undefined) return [];
+  return [{
+    id: `vulnerability_gate${load.idSuffix}`,
+    name: `Vulnerability gate${load.nameSuffix}`,
+    uses: p.actions['anchore/scan-action'].uses,
+    with: { 'image': load.tag, 'fail-build': true, 'severity-cutoff': gate.severity, 'only-fixed': gate.onlyFixed, 'output-format': 'table' },
+  }];
+}
+
+/** Where the crate SBOM is written before it is attested. */
+const CRATE_SBOM_FILE = '${{ runner.temp }}/crates.cdx.json';
+
 export function attestAndSignSteps(p: WorkflowView, digest: string, condition: string | undefined, attestIf?: string): JobStep[] {
+  const attestCond = [condition, attestIf].filter(c => c !== undefined).join(' && ') || undefined;
   const steps: JobStep[] = [];
   if (p.attestProvenance) {
     steps.push({
       id: 'attest',
       name: 'Attest build provenance',
-      if: [condition, attestIf].filter(c => c !== undefined).join(' && ') || undefined,
+      if: attestCond,
       uses: p.actions['actions/attest-build-provenance'].uses,
       with: { 'subject-name': imageRef(p), 'subject-digest': digest, 'push-to-registry': true },
     });
+  }
+  if (p.crateSbom) {
+    steps.push(
+      {
+        id: 'crate_sbom',
+        name: 'SBOM of the crates (Cargo.lock)',
+        if: attestCond,
+        uses: p.actions['anchore/sbom-action'].uses,
+        with: {
+          'file': p.crateSbom.lockFile,
+          'format': 'cyclonedx-json',
+          'output-file': CRATE_SBOM_FILE,
+          'upload-artifact': false,
+          'upload-release-assets': false,
+        },
+      },
+      {
+        id: 'attest_sbom',
+        name: 'Attest the crate SBOM',
+        if: attestCond,
+        uses: p.actions['actions/attest'].uses,
+        with: { 'subject-name': imageRef(p), 'subject-digest': digest, 'sbom-path': CRATE_SBOM_FILE, 'push-to-registry': true },
+      },
+    );
   }
   if (p.sign) {
     steps.push(
@@ -428,7 +473,7 @@ export function jobPermissions(p: WorkflowView, opts: { checkout: boolean; pushe
   return {
     ...(opts.checkout ? { contents: JobPermission.READ } : {}),
     ...(opts.pushes && p.registry.ghcr ? { packages: JobPermission.WRITE } : {}),
-    ...(opts.attests && (p.attestProvenance || p.sign) ? { idToken: JobPermission.WRITE } : {}),
-    ...(opts.attests && p.attestProvenance ? { attestations: JobPermission.WRITE } : {}),
+    ...(opts.attests && (p.attestProvenance || p.crateSbom || p.sign) ? { idToken: JobPermission.WRITE } : {}),
+    ...(opts.attests && (p.attestProvenance || p.crateSbom) ? { attestations: JobPermission.WRITE } : {}),
   };
 }

@@ -1,8 +1,9 @@
+import * as path from 'path';
 import { resolveActionRefs, ResolvedActionRef } from './action-versions';
 import { CROSS_ARCHES, ImageCacheMount } from './builder-plan';
 import { ImagePlan } from './image-plan';
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
-import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache, WorkflowSettings } from '../settings';
+import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache, VulnerabilitySeverity, WorkflowSettings } from '../settings';
 import { checkNoExpression, checkString, isGithubSecretName, isImageRepository, isNameToken, isRegistryHost } from '../validators';
 
 /** A target platform and the runner that builds it natively. */
@@ -25,6 +26,20 @@ export interface RegistryPlan {
   readonly usernameSecret?: string;
   /** Secret holding the password/token. */
   readonly passwordSecret: string;
+}
+
+/** `attestSbom`: the SBOM of the crates attested for the pushed digest. */
+export interface CrateSbomPlan {
+  /** The `Cargo.lock` the SBOM lists, relative to the repository root. */
+  readonly lockFile: string;
+}
+
+/** `vulnerabilityGate`: a scan of every loaded image before any push. */
+export interface VulnerabilityGatePlan {
+  /** The lowest severity that fails the job. */
+  readonly severity: VulnerabilitySeverity;
+  /** Whether only vulnerabilities with a fix count (always true: an unfixed one cannot be acted on by a rebuild). */
+  readonly onlyFixed: boolean;
 }
 
 /** The GitHub image workflow: triggers, registry, platforms, caches, supply chain, actions. */
@@ -69,6 +84,10 @@ export interface WorkflowPlan {
   readonly attestProvenance: boolean;
   /** Attest on private and internal repositories too (their plan stores attestations). */
   readonly attestPrivateRepos: boolean;
+  /** The crate SBOM attested for the pushed digest; undefined: none. */
+  readonly crateSbom?: CrateSbomPlan;
+  /** The vulnerability gate before any push; undefined: none. */
+  readonly vulnerabilityGate?: VulnerabilityGatePlan;
   /** cosign keyless signing of the pushed digest. */
   readonly sign: boolean;
   /** Drift-check job. */
@@ -148,6 +167,8 @@ export function resolveWorkflowPlan(
     }
   }, undefined);
 
+  const crateSbom = errors.attempt(() => resolveCrateSbom(options, push, attestProvenance, image), undefined);
+
   const actionPinning = options.actionPinning ?? ActionPinning.MAJOR_VERSION;
   return {
     name,
@@ -170,12 +191,30 @@ export function resolveWorkflowPlan(
     sbom: options.sbom ?? false,
     attestProvenance,
     attestPrivateRepos: options.attestPrivateRepos ?? false,
+    crateSbom,
+    vulnerabilityGate: options.vulnerabilityGate === undefined ? undefined : { severity: options.vulnerabilityGate, onlyFixed: true },
     sign,
     driftCheck: options.driftCheck ?? true,
     actionPinning,
     actions: errors.attempt(() => resolveActionRefs(actionPinning, options.actionVersions), resolveActionRefs(actionPinning)),
     checkoutSubmodules: (image?.context.submodules.length ?? 0) > 0,
   };
+}
+
+/** `attestSbom`: on when asked for, else with `attestProvenance` when there is a Cargo.lock to list. */
+function resolveCrateSbom(
+  options: WorkflowSettings, push: boolean, attestProvenance: boolean, image: ImagePlan | undefined,
+): CrateSbomPlan | undefined {
+  const lockFile = path.posix.join(image?.context.dir ?? '.', 'Cargo.lock');
+  const locked = image?.cargo.locked ?? true;
+  if (options.attestSbom === undefined) return attestProvenance && push && locked ? { lockFile } : undefined;
+  if (!options.attestSbom) return undefined;
+  if (!push) throw RustDockerError.forOption('attestSbom', 'is true but push is false: only a pushed digest can be attested', 'Set "push" to true or drop "attestSbom"');
+  if (!locked) {
+    throw RustDockerError.forOption('attestSbom', `is true but there is no Cargo.lock (${lockFile}) to list the crates of`,
+      'Run "cargo generate-lockfile" and commit Cargo.lock, or drop "attestSbom"');
+  }
+  return { lockFile };
 }
 
 function resolveWorkflowName(name: string | undefined): string {

@@ -6,7 +6,7 @@
  */
 import { DebianRelease, DependencyCaching, RuntimeBase, TargetLibc } from './dockerfile-settings';
 import { DockerIgnoreMode } from './dockerignore-settings';
-import { ActionPinning, CacheBackend, MultiArchStrategy, PullRequestCache } from './workflow-settings';
+import { ActionPinning, CacheBackend, MultiArchStrategy, PullRequestCache, VulnerabilitySeverity } from './workflow-settings';
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { checkEnum, checkOneLine } from '../validators';
 
@@ -131,6 +131,8 @@ export const OPTION_SCHEMA: { readonly [key: string]: OptionSpec } = {
   sbom: bool,
   attestProvenance: bool,
   attestPrivateRepos: bool,
+  attestSbom: bool,
+  vulnerabilityGate: enumOf(VulnerabilitySeverity, 'VulnerabilitySeverity'),
   sign: bool,
   actionPinning: enumOf(ActionPinning, 'ActionPinning'),
   actionVersions: map(false),

@@ -29,6 +29,20 @@ export enum PullRequestCache {
   OWN_SCOPE = 'own-scope',
 }
 
+/** The lowest severity of a vulnerability that fails the `vulnerabilityGate` (grype's severity names). */
+export enum VulnerabilitySeverity {
+  /** Fail on any vulnerability with a fix, even negligible ones. */
+  NEGLIGIBLE = 'negligible',
+  /** Fail on low, medium, high and critical. */
+  LOW = 'low',
+  /** Fail on medium, high and critical. */
+  MEDIUM = 'medium',
+  /** Fail on high and critical. */
+  HIGH = 'high',
+  /** Fail on critical only. */
+  CRITICAL = 'critical',
+}
+
 /** How `uses:` references to actions are pinned. */
 export enum ActionPinning {
   /** `actions/checkout@v5`: major-version tags. */
@@ -259,6 +273,24 @@ export interface WorkflowSettings {
    * @default false
    */
   readonly attestPrivateRepos?: boolean;
+
+  /**
+   * Attest an SBOM of the crates of `Cargo.lock` (CycloneDX JSON, written by syft through
+   * `anchore/sbom-action`) for the pushed digest with `actions/attest`, pushed to the registry beside the
+   * image; on pushes only (never on pull requests). Needs `push` and a committed `Cargo.lock`.
+   * @default - the value of `attestProvenance` (when a Cargo.lock exists)
+   */
+  readonly attestSbom?: boolean;
+
+  /**
+   * A vulnerability gate: grype (`anchore/scan-action`) scans every loaded image after its E2E steps,
+   * before anything is pushed (on pull requests too), and fails the job on a vulnerability of this
+   * severity or higher that has a fix (`only-fixed`: an unfixed one cannot be acted on). It sees the
+   * runtime image's OS packages and, with `auditable`, the crates in the binaries. A `.grype.yaml` at the
+   * repository root is read (ignore rules).
+   * @default - no gate
+   */
+  readonly vulnerabilityGate?: VulnerabilitySeverity;
 
   /**
    * Sign the pushed digest with cosign keyless signing.

@@ -15,7 +15,7 @@ import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
 import { ACTION_VERSIONS } from '../../src/plan/action-versions';
 import { Presets } from '../../src/presets/builtin-presets';
 import { RustDockerPreset } from '../../src/presets/rust-docker-preset';
-import { ActionPinning, CacheBackend, MultiArchStrategy, PullRequestCache, DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc, RustDockerSettings } from '../../src/settings';
+import { ActionPinning, CacheBackend, MultiArchStrategy, PullRequestCache, DebianRelease, DependencyCaching, DockerIgnoreMode, RuntimeBase, TargetLibc, RustDockerSettings, VulnerabilitySeverity } from '../../src/settings';
 import { SETTING_KEYS } from '../../src/settings/option-schema';
 import { shellQuote } from '../../src/shell';
 import { fixturePath } from '../util/fixture-project';
@@ -214,6 +214,8 @@ export function settingsArb(level: number, facts: FixtureFacts): fc.Arbitrary<Ru
     sbom: bool,
     attestProvenance: bool,
     attestPrivateRepos: bool,
+    attestSbom: bool,
+    vulnerabilityGate: enumOf(level, VulnerabilitySeverity as unknown as { [k: string]: VulnerabilitySeverity }),
     sign: bool,
     actionPinning: enumOf(level, ActionPinning as unknown as { [k: string]: ActionPinning }),
     actionVersions: fc.array(actionOverride, { maxLength: 2 }).map(pairs => Object.fromEntries(pairs)),

@@ -1,7 +1,7 @@
 import { synthWorkflow } from './workflow-fixture';
 import { addActionVersionComments } from '../../src/github/image-workflow';
 import { ACTION_VERSIONS, resolveActionRefs } from '../../src/plan/action-versions';
-import { DependencyCaching, ActionPinning, CacheBackend } from '../../src/settings';
+import { DependencyCaching, ActionPinning, CacheBackend, VulnerabilitySeverity } from '../../src/settings';
 
 describe('action reference table', () => {
   test.each(Object.entries(ACTION_VERSIONS))('%s: a full SHA, a semver release of the major tag', (_action, row) => {
@@ -14,7 +14,7 @@ describe('action reference table', () => {
     // GIVEN workflows exercising every optional step
     const texts = [
       synthWorkflow({ platforms: ['linux/amd64', 'linux/arm64'], sign: true, attestProvenance: true }).text,
-      synthWorkflow({ platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: 'qemu' as any, dependencyCaching: DependencyCaching.CACHE_MOUNTS, persistCacheMounts: true, cacheBackend: CacheBackend.GHA }).text,
+      synthWorkflow({ platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: 'qemu' as any, dependencyCaching: DependencyCaching.CACHE_MOUNTS, persistCacheMounts: true, cacheBackend: CacheBackend.GHA, vulnerabilityGate: VulnerabilitySeverity.HIGH }).text,
     ];
     const used = new Set(texts.flatMap(t => [...t.matchAll(/uses: ([\w.-]+\/[\w.-]+)@/g)].map(m => m[1])));
     // THEN the table and the workflows agree

@@ -8,7 +8,7 @@ import { newProject, planFor, steps, stepIndex, synthWorkflow } from './workflow
 import { e2eScript } from '../../src/e2e/e2e-script';
 import { ImageWorkflow } from '../../src/github/image-workflow';
 import { resolveBuildPlan } from '../../src/plan/build-plan';
-import { DependencyCaching, ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/settings';
+import { DependencyCaching, ActionPinning, CacheBackend, MultiArchStrategy, VulnerabilitySeverity } from '../../src/settings';
 import { lintWorkflow } from '../util/workflow-lint';
 
 const BOTH = ['linux/amd64', 'linux/arm64'];
@@ -186,7 +186,7 @@ describe('pushing', () => {
     const s = synthWorkflow({ attestProvenance: true, sign: true, provenance: true, sbom: true });
     const image = steps(s.yaml, 'image');
     const ids = image.map((x: any) => x.id);
-    expect(ids.slice(ids.indexOf('push'))).toEqual(['push', 'attest', 'cosign_install', 'sign']);
+    expect(ids.slice(ids.indexOf('push'))).toEqual(['push', 'attest', 'crate_sbom', 'attest_sbom', 'cosign_install', 'sign']);
     expect(image[ids.indexOf('push')].with).toMatchObject({ provenance: "${{ github.event.repository.visibility == 'public' && 'mode=max' || 'mode=min' }}", sbom: true });
     expect(image[ids.indexOf('attest')].with).toEqual({
       'subject-name': '${{ steps.image.outputs.name }}', 'subject-digest': '${{ steps.push.outputs.digest }}', 'push-to-registry': true,
@@ -197,8 +197,37 @@ describe('pushing', () => {
     for (const id of ['cosign_install', 'sign']) expect(image[ids.indexOf(id)].if).toBe(NOT_PR);
     // the preflight, before any push, decided whether GitHub can store the attestation
     expect(ids.indexOf('attest_preflight')).toBeLessThan(ids.indexOf('login'));
-    expect(image[ids.indexOf('attest')].if).toBe(`${NOT_PR} && steps.attest_preflight.outputs.attest == 'true'`);
+    // AND the provenance and the crate SBOM wait for its answer
+    for (const id of ['attest', 'crate_sbom', 'attest_sbom']) expect(image[ids.indexOf(id)].if).toBe(`${NOT_PR} && steps.attest_preflight.outputs.attest == 'true'`);
     expect(s.yaml.jobs.image.permissions).toEqual({ 'contents': 'read', 'packages': 'write', 'id-token': 'write', 'attestations': 'write' });
+  });
+
+  test('the crate SBOM: syft lists Cargo.lock as CycloneDX (nothing uploaded), actions/attest binds it to the pushed digest, on pushes only', async () => {
+    // GIVEN attestSbom alone
+    const s = synthWorkflow({ attestSbom: true });
+    const image = steps(s.yaml, 'image');
+    const ids = image.map((x: any) => x.id);
+    // THEN after the push: the SBOM of the lock file, then its attestation, both skipped on pull requests
+    expect(ids.slice(ids.indexOf('push'))).toEqual(['push', 'crate_sbom', 'attest_sbom']);
+    const sbom = image[ids.indexOf('crate_sbom')];
+    expect(sbom.uses).toMatch(/^anchore\/sbom-action@v0$/);
+    expect(sbom.with).toEqual({
+      'file': 'Cargo.lock', 'format': 'cyclonedx-json', 'output-file': '${{ runner.temp }}/crates.cdx.json', 'upload-artifact': false, 'upload-release-assets': false,
+    });
+    const attest = image[ids.indexOf('attest_sbom')];
+    expect(attest.uses).toMatch(/^actions\/attest@v4$/);
+    expect(attest.with).toEqual({
+      'subject-name': '${{ steps.image.outputs.name }}',
+      'subject-digest': '${{ steps.push.outputs.digest }}',
+      'sbom-path': '${{ runner.temp }}/crates.cdx.json',
+      'push-to-registry': true,
+    });
+    for (const id of ['crate_sbom', 'attest_sbom']) expect(image[ids.indexOf(id)].if).toBe(NOT_PR);
+    // AND the job may mint an OIDC token and write attestations (nothing more)
+    expect(s.yaml.jobs.image.permissions).toEqual({ 'contents': 'read', 'packages': 'write', 'id-token': 'write', 'attestations': 'write' });
+    expect(await lintWorkflow(s.text, s.fileName)).toEqual([]);
+    // AND without attestations there is none
+    expect(steps(synthWorkflow().yaml, 'image').some((x: any) => x.id === 'crate_sbom')).toBe(false);
   });
 
   test('sign without attestation asks for id-token but not attestations', () => {
@@ -244,18 +273,20 @@ describe('multi-arch', () => {
     const merge = s.yaml.jobs.merge;
     expect(merge.needs).toBe('image');
     expect(merge.if).toBe(NOT_PR);
-    expect(merge.steps.map((x: any) => x.id)).toEqual(['download_digests', 'image', 'buildx', 'meta', 'login', 'manifest', 'attest', 'cosign_install', 'sign']);
-    // the attestation runs where the image job's preflight (before any push) found GitHub can store it
+    // (the crate SBOM follows attestProvenance: the merge job checks out Cargo.lock for it)
+    expect(merge.steps.map((x: any) => x.id)).toEqual(['checkout', 'download_digests', 'image', 'buildx', 'meta', 'login', 'manifest', 'attest', 'crate_sbom', 'attest_sbom', 'cosign_install', 'sign']);
+    // the attestations run where the image job's preflight (before any push) found GitHub can store them
     expect(s.yaml.jobs.image.outputs).toEqual({ attest: '${{ steps.attest_preflight.outputs.attest }}' });
-    expect(merge.steps[6].if).toBe("needs.image.outputs.attest == 'true'");
-    const manifest = merge.steps[5];
+    for (const i of [7, 8, 9]) expect(merge.steps[i].if).toBe("needs.image.outputs.attest == 'true'");
+    const manifest = merge.steps[6];
     expect(manifest.run).toContain('docker buildx imagetools create "${args[@]}"');
     expect(manifest.run).toContain('docker buildx imagetools inspect');
     expect(manifest.run).not.toContain('${{');
-    expect(merge.steps[6].with['subject-digest']).toBe('${{ steps.manifest.outputs.digest }}');
+    expect(merge.steps[7].with['subject-digest']).toBe('${{ steps.manifest.outputs.digest }}');
+    expect(merge.steps[9].with['subject-digest']).toBe('${{ steps.manifest.outputs.digest }}');
     // the matrix jobs push by digest only; attestation permissions live on the merge job
     expect(s.yaml.jobs.image.permissions).toEqual({ contents: 'read', packages: 'write' });
-    expect(merge.permissions).toEqual({ 'packages': 'write', 'id-token': 'write', 'attestations': 'write' });
+    expect(merge.permissions).toEqual({ 'contents': 'read', 'packages': 'write', 'id-token': 'write', 'attestations': 'write' });
   });
 
   test('NATIVE_RUNNERS without push: no merge job', () => {
@@ -613,5 +644,38 @@ describe('every pushed platform is built, loaded and E2E-tested before any push,
       expect(new Set(ids).size).toBe(ids.length);
     }
     expect(await lintWorkflow(s.text, s.fileName)).toEqual([]);
+  });
+});
+
+describe('vulnerability gate', () => {
+  test('off by default: no scanner step', () => {
+    expect(steps(synthWorkflow().yaml, 'image').some((x: any) => x.uses?.startsWith('anchore/scan-action'))).toBe(false);
+  });
+
+  test('on: grype scans the loaded image after its E2E steps and before login and push, on pull requests too, failing on fixable vulnerabilities at the severity', async () => {
+    // GIVEN a HIGH gate
+    const s = synthWorkflow({ vulnerabilityGate: VulnerabilitySeverity.HIGH });
+    const image = steps(s.yaml, 'image');
+    const ids = image.map((x: any) => x.id);
+    // THEN it sits between the E2E steps and the login (no registry credentials exist yet), with no condition
+    expect(ids).toEqual(['checkout', 'image', 'buildx', 'meta', 'build', 'e2e_1', 'vulnerability_gate', 'login', 'push']);
+    const gate = image[ids.indexOf('vulnerability_gate')];
+    expect(gate.if).toBeUndefined();
+    expect(gate.uses).toBe('anchore/scan-action@v7');
+    expect(gate.with).toEqual({ 'image': 'hello-svc:local', 'fail-build': true, 'severity-cutoff': 'high', 'only-fixed': true, 'output-format': 'table' });
+    expect(gate.with.image).toBe(image[ids.indexOf('build')].with.tags);
+    expect(await lintWorkflow(s.text, s.fileName)).toEqual([]);
+  });
+
+  test('several platforms in one job: each loaded image is scanned before the push', () => {
+    const s = synthWorkflow({ platforms: BOTH, multiArchStrategy: MultiArchStrategy.QEMU, vulnerabilityGate: VulnerabilitySeverity.CRITICAL });
+    const image = steps(s.yaml, 'image');
+    const ids = image.map((x: any) => x.id);
+    const gates = image.filter((x: any) => x.id.startsWith('vulnerability_gate'));
+    expect(gates.map((x: any) => [x.id, x.with.image, x.with['severity-cutoff']])).toEqual([
+      ['vulnerability_gate_linux_amd64', image[ids.indexOf('build_linux_amd64')].with.tags, 'critical'],
+      ['vulnerability_gate_linux_arm64', image[ids.indexOf('build_linux_arm64')].with.tags, 'critical'],
+    ]);
+    for (const g of gates) expect(ids.indexOf(g.id)).toBeLessThan(ids.indexOf('push'));
   });
 });

@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { buildPlan, errorFrom, fixtureFacts } from './plan-test-util';
 import { BuildPlan } from '../../src/plan/build-plan';
 import { WorkflowPlan } from '../../src/plan/workflow-plan';
-import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache, RustDockerSettings } from '../../src/settings';
+import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache, RustDockerSettings, VulnerabilitySeverity } from '../../src/settings';
 import { shellQuote } from '../../src/shell';
 
 const facts = fixtureFacts('single-crate');
@@ -198,6 +198,28 @@ describe('validation', () => {
 
   test.each(['', '* * * *', '0 0 * * * *', '${{ inputs.cron }}', '0 0 * * 1;id', '0 0\n* * *'])('rebuildCron %j is rejected', (rebuildCron) => {
     expect(errorOf({ rebuildCron })).toMatch(/^option "rebuildCron": /);
+  });
+
+  test('the crate SBOM follows attestProvenance by default, lists the context\'s Cargo.lock, and needs push and a lock file', () => {
+    // GIVEN attestations on / WHEN resolved THEN the SBOM of Cargo.lock is attested too (none by default)
+    expect(workflowOf().crateSbom).toBeUndefined();
+    expect(workflowOf({ attestProvenance: true }).crateSbom).toEqual({ lockFile: 'Cargo.lock' });
+    expect(buildPlan({ options: { attestProvenance: true }, workspace: facts, contextDir: 'rust' }).pipeline.workflow!.crateSbom).toEqual({ lockFile: 'rust/Cargo.lock' });
+    // AND it can be asked for alone, or turned off
+    expect(workflowOf({ attestSbom: true }).crateSbom).toEqual({ lockFile: 'Cargo.lock' });
+    expect(workflowOf({ attestProvenance: true, attestSbom: false }).crateSbom).toBeUndefined();
+    // WHEN nothing is pushed, or there is no Cargo.lock THEN asking for it is an error
+    expect(errorOf({ push: false, attestSbom: true })).toMatch(/^option "attestSbom": is true but push is false/);
+    const unlocked = { ...facts, lockFile: undefined };
+    expect(errorFrom(() => buildPlan({ options: { attestSbom: true }, workspace: unlocked })).message).toMatch(/^option "attestSbom": is true but there is no Cargo\.lock \(Cargo\.lock\)/);
+    // AND by default it is then simply left out
+    expect(buildPlan({ options: { attestProvenance: true }, workspace: unlocked }).pipeline.workflow!.crateSbom).toBeUndefined();
+  });
+
+  test('the vulnerability gate is off by default; a severity turns it on, counting fixable vulnerabilities only', () => {
+    expect(workflowOf().vulnerabilityGate).toBeUndefined();
+    expect(workflowOf({ vulnerabilityGate: VulnerabilitySeverity.HIGH }).vulnerabilityGate).toEqual({ severity: 'high', onlyFixed: true });
+    expect(errorOf({ vulnerabilityGate: 'severe' as any })).toMatch(/^option "vulnerabilityGate": "severe" is not a VulnerabilitySeverity/);
   });
 
   test('a workflow without any trigger is rejected', () => {

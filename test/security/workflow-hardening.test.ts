@@ -9,7 +9,7 @@ import { Testing } from 'projen';
 import * as YAML from 'yaml';
 import { Presets } from '../../src/presets/builtin-presets';
 import { RustDockerProject, RustDockerProjectOptions } from '../../src/project/rust-docker-project';
-import { DebianRelease, DependencyCaching, RuntimeBase, TargetLibc, ActionPinning, CacheBackend, MultiArchStrategy } from '../../src/settings';
+import { DebianRelease, DependencyCaching, RuntimeBase, TargetLibc, ActionPinning, CacheBackend, MultiArchStrategy, VulnerabilitySeverity } from '../../src/settings';
 import { fixtureOutdir } from '../util/fixture-project';
 import { lintWorkflow } from '../util/workflow-lint';
 
@@ -41,6 +41,8 @@ const MATRIX: Array<[string, Options]> = [
     provenance: true,
     sbom: true,
   }],
+  ['vulnerability gate, crate SBOM, two platforms on native runners', { platforms: ['linux/amd64', 'linux/arm64'], vulnerabilityGate: VulnerabilitySeverity.HIGH, attestSbom: true }],
+  ['vulnerability gate, QEMU multi-arch', { platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: MultiArchStrategy.QEMU, vulnerabilityGate: VulnerabilitySeverity.CRITICAL }],
   ['build only (push: false)', { push: false }],
   ['cache mounts persisted', { dependencyCaching: DependencyCaching.CACHE_MOUNTS, persistCacheMounts: true }],
   ['no drift job, no PRs, no tags', { driftCheck: false, pullRequests: false, versionTags: false, branches: ['main', 'release/*'] }],
@@ -78,7 +80,7 @@ function isPrivileged(step: any): boolean {
   const { secrets: _buildSecrets, ...otherInputs } = step.with ?? {};
   const text = JSON.stringify({ ...step, with: otherInputs });
   if (text.includes('secrets.')) return true;
-  if (/^(docker\/login-action|actions\/attest-build-provenance|sigstore\/cosign-installer)@/.test(uses)) return true;
+  if (/^(docker\/login-action|actions\/attest-build-provenance|actions\/attest|sigstore\/cosign-installer)@/.test(uses)) return true;
   if (uses.startsWith('docker/build-push-action@')) {
     const w = step.with ?? {};
     return w.push === true || w.push === 'true' || /push=true/.test(String(w.outputs ?? ''));
@@ -104,8 +106,8 @@ describe.each(MATRIX)('workflow hardening: %s', (_name, options) => {
         // AND each write scope is justified by a step of that job
         expect({ id, scope, level }).toEqual({ id, scope: expect.stringMatching(/^(packages|id-token|attestations)$/), level: 'write' });
         if (scope === 'packages') expect({ id, pushes: (job.steps ?? []).some(isPrivileged) }).toEqual({ id, pushes: true });
-        if (scope === 'id-token') expect({ id, signs: /cosign-installer|attest-build-provenance/.test(usesOf(job)) }).toEqual({ id, signs: true });
-        if (scope === 'attestations') expect({ id, attests: /attest-build-provenance/.test(usesOf(job)) }).toEqual({ id, attests: true });
+        if (scope === 'id-token') expect({ id, signs: /cosign-installer|attest-build-provenance|actions\/attest@/.test(usesOf(job)) }).toEqual({ id, signs: true });
+        if (scope === 'attestations') expect({ id, attests: /attest-build-provenance|actions\/attest@/.test(usesOf(job)) }).toEqual({ id, attests: true });
       }
       // AND nothing ever writes to the repository
       expect(job.permissions.contents ?? 'none').not.toBe('write');
