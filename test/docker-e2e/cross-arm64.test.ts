@@ -25,7 +25,7 @@ import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
 import { RustDockerfile } from '../../src/docker/rust-dockerfile';
 import { RuntimeBase, MultiArchStrategy, RustDockerSettings } from '../../src/settings';
 import {
-  buildImage, BuildResult, describeDocker, DOCKER, DOCKER_TEST_TIMEOUT, FIXTURES_DIR, LAB_REGISTRY, prepareFixture, REPO_ROOT,
+  auditableCrates, buildImage, BuildResult, describeDocker, DOCKER, DOCKER_TEST_TIMEOUT, FIXTURES_DIR, LAB_REGISTRY, prepareFixture, REPO_ROOT,
   removeImage, runImage, uniqueTag,
 } from '../util/docker';
 import { planFor } from '../util/plan';
@@ -158,6 +158,8 @@ beforeAll(() => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('docker-app ok {"sum":16,"words":3} v1');
     expect(run.stderr).not.toMatch(/GLIBC_|exec format error/);
+    // AND the AArch64 binary carries its crate list (cargo auditable on the build platform, linking for the target)
+    expect(auditableCrates(tag, '/usr/local/bin/docker-app')?.map(c => c.name)).toEqual(['anyhow', 'docker-app', 'itoa', 'ryu', 'serde', 'serde_json']);
   }, DOCKER_TEST_TIMEOUT);
 
   test('a crate linking OpenSSL (openssl-sys via pkg-config) cross-compiles for arm64 against the arm64 libssl-dev and runs under QEMU', async () => {

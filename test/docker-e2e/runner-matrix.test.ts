@@ -5,8 +5,8 @@
  * (nothing mentioning `GLIBC_`), and no build may download a second toolchain (rustup's "syncing
  * channel updates"). Two fixtures: runner-workspace (a workspace whose binary spawns a process, so a
  * glibc mismatch would crash it) and runner-toolchain (rust-toolchain.toml pins "1.95" with components
- * and a target the build must not fetch). Also: the glibc guard fails the build for a trixie builder
- * picked by hand with a bookworm runtime.
+ * and a target the build must not fetch). Every binary must carry its crate list (`cargo auditable`, on
+ * by default). Also: the glibc guard fails the build for a trixie builder picked by hand with a bookworm runtime.
  *
  * Every cell runs for both fixtures (measured: ~2–20 s a cell on the lab builder once the base images
  * are pulled). A table of build/run seconds per cell is printed and written to test-reports/runner-matrix.md.
@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DebianRelease, DependencyCaching, RuntimeBase, DockerfileSettings } from '../../src/settings';
 import {
-  buildImage, BuildResult, describeDocker, DOCKER_TEST_TIMEOUT, prepareFixture, removeImage, REPO_ROOT, runImage, uniqueTag,
+  auditableCrates, buildImage, BuildResult, describeDocker, DOCKER_TEST_TIMEOUT, prepareFixture, removeImage, REPO_ROOT, runImage, uniqueTag,
 } from '../util/docker';
 import { generateDockerfile } from '../util/generate-dockerfile';
 
@@ -23,10 +23,13 @@ interface Fixture {
   readonly name: string;
   /** What the binary prints (a regular expression over stdout). */
   readonly out: RegExp;
+  /** The binary, and the crates (name@source) cargo auditable must list in it. */
+  readonly bin: string;
+  readonly crates: string[];
 }
 
-const WORKSPACE: Fixture = { name: 'runner-workspace', out: /^svc ok child=child-ok\(exit 0\) v1$/m };
-const TOOLCHAIN: Fixture = { name: 'runner-toolchain', out: /^tc-app ok rustc 1\.95\.\d+ \([^)]*\) child=3 v1$/m };
+const WORKSPACE: Fixture = { name: 'runner-workspace', out: /^svc ok child=child-ok\(exit 0\) v1$/m, bin: 'svc', crates: ['itoa@crates.io', 'probe@local', 'svc@local'] };
+const TOOLCHAIN: Fixture = { name: 'runner-toolchain', out: /^tc-app ok rustc 1\.95\.\d+ \([^)]*\) child=3 v1$/m, bin: 'tc-app', crates: ['itoa@crates.io', 'tc-app@local'] };
 
 interface Cell {
   readonly label: string;
@@ -91,6 +94,12 @@ describeDocker('real-runner matrix: the generated image builds on today\'s image
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(fixture.out);
+
+    // AND the binary carries its crate list (cargo auditable, on by default: glibc and musl, both Debian releases,
+    // every strategy, the toolchain-file fixture's pinned Rust), the binary's own package as the root
+    const crates = auditableCrates(tag, `/usr/local/bin/${fixture.bin}`);
+    expect(crates?.map(c => `${c.name}@${c.source}`).sort()).toEqual(fixture.crates);
+    expect(crates?.find(c => c.root)?.name).toBe(fixture.bin);
   }, DOCKER_TEST_TIMEOUT);
 
   test('the glibc guard fails the build of a trixie builder picked by hand with a bookworm runtime, saying what to change', async () => {

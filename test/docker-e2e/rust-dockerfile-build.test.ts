@@ -1,7 +1,7 @@
 /**
  * Real builds of GENERATED Dockerfiles (RustDockerfile), unchanged, as a runner builds them
  * (`docker buildx build --builder lab`; base images, crates.io and apt reachable):
- * SKELETON, CACHE_MOUNTS and NONE for a single crate (docker-app) and a workspace
+ * CARGO_CHEF (the default; docker-app only), SKELETON, CACHE_MOUNTS and NONE for a single crate (docker-app) and a workspace
  * (docker-workspace), on DEBIAN_SLIM and DISTROLESS_CC runtimes; plus one cross-compiling build.
  * Each image is run and its output checked; rebuilds after a source change, a version bump of
  * the user's crates and a README edit are checked through the build log (compiled crates, CACHED
@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DependencyCaching, RuntimeBase } from '../../src/settings';
 import {
+  auditableCrates,
   buildImage,
   buildSteps,
   BuildResult,
@@ -214,6 +215,31 @@ describeDocker('RustDockerfile real builds', () => {
     }, DOCKER_TEST_TIMEOUT);
   });
 
+  test('CARGO_CHEF (the default): the binary carries its crate list (cargo auditable); after a one-line change only the app is compiled, the cooked dependency layer reused', async () => {
+    // GIVEN the default Dockerfile of the single crate (cargo auditable on)
+    const ctx = prepareFixture(APP.name);
+    const dockerfile = generateDockerfile(ctx, {});
+    expect(dockerfile).toContain('cargo auditable build');
+    const tag = newTag('chef-docker-app');
+    // WHEN it is built THEN the binary lists every crate it was built from, with versions, the app as root
+    expectBuilt(await buildImage({ context: ctx, dockerfile, tag }));
+    expect((await runImage(tag)).stdout).toContain(`${APP.out} v1`);
+    const crates = auditableCrates(tag, '/usr/local/bin/docker-app');
+    expect(crates?.map(c => `${c.name} ${c.version} ${c.source}`)).toEqual([
+      'anyhow 1.0.69 crates.io', 'docker-app 0.1.0 local', 'itoa 1.0.1 crates.io', 'ryu 1.0.2 crates.io', 'serde 1.0.152 crates.io', 'serde_json 1.0.87 crates.io',
+    ]);
+    // WHEN one source line changes THEN the cook layer (plain cargo) is reused by the auditable build: only the app compiles
+    await withOneRetry('source change', async (n) => {
+      setMarker(ctx, APP, `v2.${n}.${RUN}`);
+      const edit = await buildImage({ context: ctx, dockerfile, tag });
+      expectBuilt(edit);
+      expect(builderRuns(edit.log)[0].name).toContain('cargo chef cook');
+      expect(builderRuns(edit.log)[0].cached).toBe(true);
+      expect(compiledCrates(edit.log)).toEqual(['docker-app']);
+      expect((await runImage(tag)).stdout).toContain(`${APP.out} v2.${n}`);
+    });
+  }, DOCKER_TEST_TIMEOUT);
+
   test('build secrets (file form): required secret mounted on the cargo build, never in the image', async () => {
     // GIVEN a Dockerfile whose cargo build needs a required secret (passed in the file form)
     const ctx = prepareFixture(APP.name);
@@ -249,5 +275,7 @@ describeDocker('RustDockerfile real builds', () => {
     // THEN cargo built for the explicit triple and the image runs
     expect(r.log).toMatch(/--target "\$\(cat \/rust-target\)"/);
     expect((await runImage(tag)).stdout).toContain(`${APP.out} v1`);
+    // AND cargo auditable wrote the crate list for the explicit target too
+    expect(auditableCrates(tag, '/usr/local/bin/docker-app')?.map(c => c.name)).toEqual(['anyhow', 'docker-app', 'itoa', 'ryu', 'serde', 'serde_json']);
   }, DOCKER_TEST_TIMEOUT);
 });

@@ -55,6 +55,7 @@ import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 
 /** Repository root (this file is test/util/docker.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -467,6 +468,50 @@ export function removeImage(tag: string): void {
 /** Size in bytes of an image (`docker image inspect`). */
 export function imageSize(tag: string): number {
   return Number(execFileSync(DOCKER, ['image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' }).trim());
+}
+
+/** One crate of the dependency list cargo-auditable embeds in a binary (its JSON format). */
+export interface AuditedCrate {
+  readonly name: string;
+  readonly version: string;
+  /** `crates.io`, `local`, `git`, `registry`, … */
+  readonly source: string;
+  /** `build` for build-time only dependencies (proc macros, build scripts); absent for runtime ones. */
+  readonly kind?: string;
+  /** The root package (the binary's own). */
+  readonly root?: boolean;
+}
+
+/** Bytes of an ELF section, read with readelf (any architecture: aarch64 binaries too); undefined when the file has no such section. */
+export function elfSection(file: string, section: string): Buffer | undefined {
+  const r = spawnSync('readelf', ['--wide', `--hex-dump=${section}`, file], { encoding: 'utf8' });
+  if (r.error) throw new Error(`cannot run readelf (binutils): ${r.error.message}`);
+  if (!r.stdout.includes(`Hex dump of section '${section}'`)) return undefined;
+  // "  0x00012340 789c8d92 4b6ec330 0c86ef32 a0b1c2d3 x..2" — 16 bytes in a fixed-width hex column
+  const hex = r.stdout.split('\n')
+    .map(l => /^\s*0x[0-9a-f]+ (.{35})/.exec(l)?.[1])
+    .filter((h): h is string => h !== undefined)
+    .map(h => h.replace(/ /g, ''))
+    .join('');
+  return Buffer.from(hex, 'hex');
+}
+
+/**
+ * The dependency list `cargo auditable` embedded in a binary of an image: the file is copied out
+ * (`docker create` + `docker cp`: images without a shell too), its `.dep-v0` section read with
+ * readelf, zlib-inflated and parsed. Undefined when the binary has no such section.
+ */
+export function auditableCrates(tag: string, binaryPath: string): AuditedCrate[] | undefined {
+  const dir = tempDir('prd-audit-');
+  const container = execFileSync(DOCKER, ['create', tag], { encoding: 'utf8' }).trim();
+  try {
+    execFileSync(DOCKER, ['cp', `${container}:${binaryPath}`, path.join(dir, 'bin')]);
+  } finally {
+    spawnSync(DOCKER, ['rm', '-f', container], { stdio: 'ignore' });
+  }
+  const section = elfSection(path.join(dir, 'bin'), '.dep-v0');
+  if (section === undefined) return undefined;
+  return (JSON.parse(zlib.inflateSync(section).toString('utf8')) as { packages: AuditedCrate[] }).packages;
 }
 
 /**
