@@ -1,7 +1,7 @@
 import { github } from 'projen';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
 import {
-  attestAndSignSteps, attestCondition, attestPreflightSteps, buildInputs, CACHE_MOUNTS_ZIZMOR_IGNORE, checkoutInputs, cacheMountSteps, cacheTo,
+  attestAndSignSteps, attestCondition, attestPreflightSteps, buildInputs, CACHE_MOUNTS_ZIZMOR_IGNORE, checkoutStep, cacheMountSteps, cacheTo,
   hasAttestPreflight,
   imageNameStep, imageRef, jobPermissions, LoadBuild, loadBuildAndE2eSteps, loginStep, META_STEP_ID, metadataStep, NOT_A_PULL_REQUEST,
   PREFLIGHT_STEP_ID, provenanceInput, sourceDateEnv, sourceDateStep, withDefined, WorkflowView, workflowView,
@@ -164,7 +164,7 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
   const loginEarly = p.push && p.cacheBackend === CacheBackend.REGISTRY;
 
   const steps: JobStep[] = [
-    { id: 'checkout', name: 'Checkout', uses: p.actions['actions/checkout'].uses, with: checkoutInputs(p) },
+    checkoutStep(p),
     sourceDateStep(),
     ...imageNameStep(p),
     // the other platforms' builds (QEMU: all stages; CROSS_COMPILE: the runtime stage) and their E2E containers
@@ -289,7 +289,7 @@ function mergeJob(p: WorkflowView): Job {
     // the crate SBOM reads Cargo.lock from the checkout
     permissions: jobPermissions(p, { checkout: p.crateSbom !== undefined, pushes: true, attests: true }),
     steps: [
-      ...(p.crateSbom ? [{ id: 'checkout', name: 'Checkout', uses: p.actions['actions/checkout'].uses, with: checkoutInputs(p) }] : []),
+      ...(p.crateSbom ? [checkoutStep(p)] : []),
       {
         id: 'download_digests',
         name: 'Download digests',

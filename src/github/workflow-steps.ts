@@ -469,6 +469,11 @@ export function checkoutInputs(p: WorkflowPlan): { [key: string]: unknown } {
   return { 'persist-credentials': false, ...(p.checkoutSubmodules ? { submodules: 'recursive' } : {}) };
 }
 
+/** The checkout step of the image and merge jobs. */
+export function checkoutStep(p: WorkflowPlan): JobStep {
+  return { id: 'checkout', name: 'Checkout', uses: p.actions['actions/checkout'].uses, with: checkoutInputs(p) };
+}
+
 export function jobPermissions(p: WorkflowView, opts: { checkout: boolean; pushes: boolean; attests: boolean }): github.workflows.JobPermissions {
   return {
     ...(opts.checkout ? { contents: JobPermission.READ } : {}),
