@@ -445,7 +445,8 @@ export function attestAndSignSteps(p: WorkflowView, digest: string, condition: s
         name: 'Attest the crate SBOM',
         if: attestCond,
         uses: p.actions['actions/attest'].uses,
-        with: { 'subject-name': imageRef(p), 'subject-digest': digest, 'sbom-path': CRATE_SBOM_FILE, 'push-to-registry': true },
+        // no storage record: it needs `artifact-metadata: write`, which least privilege leaves out
+        with: { 'subject-name': imageRef(p), 'subject-digest': digest, 'sbom-path': CRATE_SBOM_FILE, 'push-to-registry': true, 'create-storage-record': false },
       },
     );
   }

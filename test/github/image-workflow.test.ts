@@ -220,6 +220,7 @@ describe('pushing', () => {
       'subject-name': '${{ steps.image.outputs.name }}',
       'subject-digest': '${{ steps.push.outputs.digest }}',
       'sbom-path': '${{ runner.temp }}/crates.cdx.json',
+      'create-storage-record': false,
       'push-to-registry': true,
     });
     for (const id of ['crate_sbom', 'attest_sbom']) expect(image[ids.indexOf(id)].if).toBe(NOT_PR);
