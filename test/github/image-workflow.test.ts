@@ -223,7 +223,8 @@ describe('pushing', () => {
       'create-storage-record': false,
       'push-to-registry': true,
     });
-    for (const id of ['crate_sbom', 'attest_sbom']) expect(image[ids.indexOf(id)].if).toBe(NOT_PR);
+    // (on a public repository: the preflight before the push decides)
+    for (const id of ['crate_sbom', 'attest_sbom']) expect(image[ids.indexOf(id)].if).toBe(`${NOT_PR} && steps.attest_preflight.outputs.attest == 'true'`);
     // AND the job may mint an OIDC token and write attestations (nothing more)
     expect(s.yaml.jobs.image.permissions).toEqual({ 'contents': 'read', 'packages': 'write', 'id-token': 'write', 'attestations': 'write' });
     expect(await lintWorkflow(s.text, s.fileName)).toEqual([]);
@@ -659,7 +660,7 @@ describe('vulnerability gate', () => {
     const image = steps(s.yaml, 'image');
     const ids = image.map((x: any) => x.id);
     // THEN it sits between the E2E steps and the login (no registry credentials exist yet), with no condition
-    expect(ids).toEqual(['checkout', 'image', 'buildx', 'meta', 'build', 'e2e_1', 'vulnerability_gate', 'login', 'push']);
+    expect(ids).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', 'build', 'e2e_1', 'vulnerability_gate', 'login', 'push']);
     const gate = image[ids.indexOf('vulnerability_gate')];
     expect(gate.if).toBeUndefined();
     expect(gate.uses).toBe('anchore/scan-action@v7');
