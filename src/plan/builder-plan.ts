@@ -156,7 +156,7 @@ export function resolveBuilderPlan(
       debianRelease,
       rustImage: pin(unpinnedRust),
       chef: chef === undefined ? undefined : { image: chef.image === undefined ? undefined : pin(chef.image) },
-      auditable: errors.attempt(() => resolveAuditable(options, rustVersion), undefined),
+      auditable: errors.attempt(() => resolveAuditable(options, rustVersion, ws.vendorDirs), undefined),
       targetLibc,
       crossCompile,
       explicitTarget: crossCompile || targetLibc === TargetLibc.MUSL,
@@ -204,10 +204,13 @@ function resolveChef(options: DockerfileSettings, caching: DependencyCaching, ru
 /**
  * cargo-auditable unless turned off. Its install needs Rust 1.86: a builder whose Rust is known to be
  * older (the `rustVersion`, or the version a hand-picked official image names) leaves it off by
- * default and refuses it when asked for. An image whose version cannot be read is trusted.
+ * default and refuses it when asked for. An image whose version cannot be read is trusted. Its install
+ * reaches crates.io: a workspace that vendors its crates (often to build offline) leaves it off by
+ * default, and asking for it there is the user's statement that the build may reach crates.io.
  */
-function resolveAuditable(options: DockerfileSettings, rustVersion: string): AuditablePlan | undefined {
+function resolveAuditable(options: DockerfileSettings, rustVersion: string, vendorDirs: string[]): AuditablePlan | undefined {
   if (options.auditable === false) return undefined;
+  if (options.auditable === undefined && vendorDirs.length > 0) return undefined;
   const userImage = options.chefImage ?? options.rustImage;
   const builderRust = userImage === undefined ? rustVersion : officialRustVersion(userImage);
   const tooOld = builderRust !== undefined && builderRust !== '1' && compareVersions(builderRust, CARGO_AUDITABLE_MIN_RUST) < 0;

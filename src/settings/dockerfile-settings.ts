@@ -222,7 +222,7 @@ export interface DockerfileSettings {
    * without it. Installing it needs Rust 1.86 or newer in the builder and crates.io (not a vendored
    * or offline source); it takes ~20 s of CPU once per builder image (under the QEMU strategy it is
    * compiled emulated, once per platform), then comes from the layer cache.
-   * @default true (false when the builder's Rust is a version older than 1.86)
+   * @default true (false when the builder's Rust is a version older than 1.86, or the workspace vendors its crates)
    */
   readonly auditable?: boolean;
 

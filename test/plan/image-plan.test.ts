@@ -183,6 +183,13 @@ describe('cargo auditable', () => {
   test('auditable: false turns it off', () => {
     expect(plan('toolchain-file', { auditable: false }).builder.auditable).toBeUndefined();
   });
+
+  test('off by default when the workspace vendors its crates (its install reaches crates.io); on when asked for', () => {
+    // GIVEN a workspace whose cargo config replaces crates.io with vendor/ / WHEN planned THEN no cargo-auditable
+    expect(plan('vendored').builder.auditable).toBeUndefined();
+    // WHEN the user asks for it THEN it is there (their build may reach crates.io)
+    expect(plan('vendored', { auditable: true }).builder.auditable).toEqual({ version: '0.7.7' });
+  });
 });
 
 describe('binaries and packages', () => {
