@@ -48,7 +48,9 @@ export function driftCheckJob(project: Project, plan: WorkflowPlan): github.work
         id: 'setup_node',
         name: 'Set up Node.js',
         uses: plan.actions['actions/setup-node'].uses,
-        with: { 'node-version': 'lts/*' },
+        // no dependency cache: a pull request could write one that the push/tag runs of this
+        // workflow restore (setup-node v5+ caches by default when package.json names npm)
+        with: { 'node-version': 'lts/*', 'package-manager-cache': false },
       },
       { id: 'install', name: 'Install dependencies', run: install },
       { id: 'synth', name: 'Synthesize', run: projenCommand },

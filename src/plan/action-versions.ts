@@ -14,28 +14,32 @@ export interface ActionVersion {
 /**
  * The one table of action references the generated workflows use.
  *
- * Major versions are the default pin; the SHAs are the commits of the named releases (verify
- * them with `git ls-remote https://github.com/<action> refs/tags/<version>` when you bump a row).
- * Users override single rows with the `actionVersions` option (a tag or a full SHA); Renovate and
- * Dependabot understand the `@<sha> # <version>` form the workflow is written in.
+ * `ActionPinning.COMMIT_SHA` (the default) writes `owner/action@<sha> # <version>`;
+ * `MAJOR_VERSION` writes `owner/action@<major>`. Every row is checked the same way before it is
+ * changed: the release tag resolved to its commit in the action's repository
+ * (`git rev-list -n1 <version>`), and the runtime its `action.yml` declares at that commit (Node 24
+ * or composite: GitHub removed Node 20 from its runners on 2026-09-16). Users override single rows
+ * with the `actionVersions` option (a tag or a full SHA); the generated Dependabot config and
+ * Renovate understand the `@<sha> # <version>` form.
  */
 export const ACTION_VERSIONS: { readonly [action: string]: ActionVersion } = {
-  'actions/checkout': { major: 'v5', sha: '08c6903cd8c0fde910a37f88322edcfb5dd907a8', version: 'v5.0.0' },
-  'actions/setup-node': { major: 'v4', sha: '49933ea5288caeca8642d1e84afbd3f7d6820020', version: 'v4.4.0' },
-  'actions/cache': { major: 'v4', sha: '5a3ec84eff668545956fd18022155c47e93e2684', version: 'v4.2.3' },
-  'actions/upload-artifact': { major: 'v4', sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02', version: 'v4.6.2' },
-  'actions/download-artifact': { major: 'v4', sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093', version: 'v4.3.0' },
-  'actions/attest-build-provenance': { major: 'v2', sha: 'e8998f949152b193b063cb0ec769d69d929409be', version: 'v2.4.0' },
+  'actions/checkout': { major: 'v7', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1' },
+  'actions/setup-node': { major: 'v7', sha: '820762786026740c76f36085b0efc47a31fe5020', version: 'v7.0.0' },
+  'actions/cache': { major: 'v5', sha: '27d5ce7f107fe9357f9df03efb73ab90386fccae', version: 'v5.0.5' },
+  'actions/upload-artifact': { major: 'v7', sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', version: 'v7.0.0' },
+  'actions/download-artifact': { major: 'v8', sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', version: 'v8.0.1' },
+  'actions/attest-build-provenance': { major: 'v4', sha: 'a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32', version: 'v4.1.0' },
   'actions/attest': { major: 'v4', sha: '1e69f48acb82d1966a394da916b4c1698aa569d6', version: 'v4.2.2' },
   'anchore/sbom-action': { major: 'v0', sha: 'e22c389904149dbc22b58101806040fa8d37a610', version: 'v0.24.0' },
   'anchore/scan-action': { major: 'v7', sha: 'e1165082ffb1fe366ebaf02d8526e7c4989ea9d2', version: 'v7.4.0' },
-  'docker/setup-qemu-action': { major: 'v3', sha: '29109295f81e9208d7d86ff1c6c12d2833863392', version: 'v3.6.0' },
-  'docker/setup-buildx-action': { major: 'v3', sha: 'e468171a9de216ec08956ac3ada2f0791b6bd435', version: 'v3.11.1' },
-  'docker/metadata-action': { major: 'v5', sha: 'c1e51972afc2121e065aed6d45c65596fe445f3f', version: 'v5.8.0' },
-  'docker/login-action': { major: 'v3', sha: '184bdaa0721073962dff0199f1fb9940f07167d1', version: 'v3.5.0' },
-  'docker/build-push-action': { major: 'v6', sha: '263435318d21b8e681c14492fe198d362a7d2c83', version: 'v6.18.0' },
-  'sigstore/cosign-installer': { major: 'v3', sha: '3454372f43399081ed03b604cb2d021dabca52bb', version: 'v3.8.2' },
-  'reproducible-containers/buildkit-cache-dance': { major: 'v3', sha: '5422eac04292c961a382e0f584ea0f03ad9da723', version: 'v3.4.0' },
+  'docker/setup-qemu-action': { major: 'v4', sha: '96fe6ef7f33517b61c61be40b68a1882f3264fb8', version: 'v4.2.0' },
+  'docker/setup-buildx-action': { major: 'v4', sha: '37fe631027851001ddb9b187196cc803df7f5f0e', version: 'v4.3.0' },
+  'docker/metadata-action': { major: 'v6', sha: 'dc802804100637a589fabce1cb79ff13a1411302', version: 'v6.2.0' },
+  'docker/login-action': { major: 'v4', sha: '4907a6ddec9925e35a0a9e82d7399ccc52663121', version: 'v4.1.0' },
+  'docker/build-push-action': { major: 'v7', sha: '53b7df96c91f9c12dcc8a07bcb9ccacbed38856a', version: 'v7.3.0' },
+  'sigstore/cosign-installer': { major: 'v4', sha: '6f9f17788090df1f26f669e9d70d6ae9567deba6', version: 'v4.1.2' },
+  // the newest release whose tag could be checked (v3.4.0's could not); still Node 20: to be replaced
+  'reproducible-containers/buildkit-cache-dance': { major: 'v3', sha: '653a570f730e3b9460adc576db523788ba59a0d7', version: 'v3.2.0' },
 };
 
 /** A resolved `uses:` reference. */

@@ -169,7 +169,7 @@ export function resolveWorkflowPlan(
 
   const crateSbom = errors.attempt(() => resolveCrateSbom(options, push, attestProvenance, image), undefined);
 
-  const actionPinning = options.actionPinning ?? ActionPinning.MAJOR_VERSION;
+  const actionPinning = options.actionPinning ?? ActionPinning.COMMIT_SHA;
   return {
     name,
     file: `.github/workflows/${name}.yml`,

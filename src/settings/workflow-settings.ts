@@ -45,9 +45,15 @@ export enum VulnerabilitySeverity {
 
 /** How `uses:` references to actions are pinned. */
 export enum ActionPinning {
-  /** `actions/checkout@v5`: major-version tags. */
+  /**
+   * `actions/checkout@v7`: major-version tags. A tag can be moved to other code by whoever controls
+   * the action's repository; zizmor reports every such `uses:` (`unpinned-uses`, high).
+   */
   MAJOR_VERSION = 'major-version',
-  /** `actions/checkout@<40-hex sha> # v5.0.0`: full commit SHAs (from the library's table, overridable). */
+  /**
+   * `actions/checkout@<40-hex sha> # v7.0.1`: full commit SHAs (from the library's table, overridable);
+   * the generated Dependabot config reports newer releases.
+   */
   COMMIT_SHA = 'commit-sha',
 }
 
@@ -299,8 +305,9 @@ export interface WorkflowSettings {
   readonly sign?: boolean;
 
   /**
-   * How actions are pinned.
-   * @default ActionPinning.MAJOR_VERSION
+   * How actions are pinned: full commit SHAs (immutable), or major-version tags (movable; zizmor's
+   * `unpinned-uses` finding).
+   * @default ActionPinning.COMMIT_SHA
    */
   readonly actionPinning?: ActionPinning;
 

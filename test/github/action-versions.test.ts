@@ -22,7 +22,7 @@ describe('action reference table', () => {
   });
 
   test('MAJOR_VERSION pins tags; COMMIT_SHA pins SHAs with a version comment', () => {
-    expect(resolveActionRefs(ActionPinning.MAJOR_VERSION)['docker/build-push-action']).toEqual({ uses: 'docker/build-push-action@v6' });
+    expect(resolveActionRefs(ActionPinning.MAJOR_VERSION)['docker/build-push-action']).toEqual({ uses: 'docker/build-push-action@v7' });
     expect(resolveActionRefs(ActionPinning.COMMIT_SHA)['docker/build-push-action']).toEqual({
       uses: `docker/build-push-action@${ACTION_VERSIONS['docker/build-push-action'].sha}`,
       comment: ACTION_VERSIONS['docker/build-push-action'].version,

@@ -7,6 +7,7 @@ import * as YAML from 'yaml';
 import { newProject, planFor, steps, stepIndex, synthWorkflow } from './workflow-fixture';
 import { e2eScript } from '../../src/e2e/e2e-script';
 import { ImageWorkflow } from '../../src/github/image-workflow';
+import { ACTION_VERSIONS } from '../../src/plan/action-versions';
 import { resolveBuildPlan } from '../../src/plan/build-plan';
 import { DependencyCaching, ActionPinning, CacheBackend, MultiArchStrategy, VulnerabilitySeverity } from '../../src/settings';
 import { lintWorkflow } from '../util/workflow-lint';
@@ -63,7 +64,7 @@ describe('default workflow', () => {
 
   test('the load build loads the runner platform without pushing, provenance or SBOM', () => {
     const build = steps(s.yaml, 'image')[stepIndex(s.yaml, 'image', 'build')];
-    expect(build.uses).toBe('docker/build-push-action@v6');
+    expect(build.uses).toBe(`docker/build-push-action@${ACTION_VERSIONS['docker/build-push-action'].sha}`);
     expect(build.with).toMatchObject({
       'context': '.',
       'file': 'Dockerfile',
@@ -153,7 +154,10 @@ describe('drift job', () => {
   test('checkout → setup-node → install → projen → git diff with a ::error:: that says how to regenerate', () => {
     const s = synthWorkflow();
     const drift = steps(s.yaml, 'drift');
-    expect(drift.map((x: any) => x.uses ?? x.run.split('\n')[0])).toEqual(['actions/checkout@v5', 'actions/setup-node@v4', 'npm ci', 'npx projen', 'set -eu']);
+    const pin = (action: string) => `${action}@${ACTION_VERSIONS[action].sha}`;
+    expect(drift.map((x: any) => x.uses ?? x.run.split('\n')[0])).toEqual([pin('actions/checkout'), pin('actions/setup-node'), 'npm ci', 'npx projen', 'set -eu']);
+    // AND setup-node restores no dependency cache (one a pull request could have written)
+    expect(drift[1].with).toEqual({ 'node-version': 'lts/*', 'package-manager-cache': false });
     expect(drift[4].run).toContain('git diff --exit-code');
     expect(drift[4].run).toContain('::error title=Generated files are out of date::');
     expect(drift[4].run).toContain('Run "npx projen" locally and commit the result');
@@ -415,10 +419,20 @@ describe('action pinning', () => {
     expect(await lintWorkflow(s.text, s.fileName)).toEqual([]);
   });
 
+  test('COMMIT_SHA is the default; MAJOR_VERSION writes the major tags', () => {
+    const pinned = synthWorkflow({}).text;
+    expect(pinned).toContain(`uses: docker/build-push-action@${ACTION_VERSIONS['docker/build-push-action'].sha} # ${ACTION_VERSIONS['docker/build-push-action'].version}\n`);
+    const major = synthWorkflow({ actionPinning: ActionPinning.MAJOR_VERSION }).text;
+    expect(major).toContain(`uses: docker/build-push-action@${ACTION_VERSIONS['docker/build-push-action'].major}\n`);
+    expect(major).not.toMatch(/@[0-9a-f]{40}/);
+  });
+
   test('actionVersions overrides one row, in either pinning mode', () => {
-    const s = synthWorkflow({ actionVersions: { 'docker/build-push-action': 'v7', 'actions/checkout': `${'a'.repeat(40)} # v9.9.9` } });
-    expect(s.text).toContain('uses: docker/build-push-action@v7\n');
+    const s = synthWorkflow({ actionPinning: ActionPinning.MAJOR_VERSION, actionVersions: { 'docker/build-push-action': 'v6', 'actions/checkout': `${'a'.repeat(40)} # v9.9.9` } });
+    expect(s.text).toContain('uses: docker/build-push-action@v6\n');
     expect(s.text).toContain(`uses: actions/checkout@${'a'.repeat(40)} # v9.9.9\n`);
+    const pinned = synthWorkflow({ actionVersions: { 'actions/checkout': `${'a'.repeat(40)} # v9.9.9` } });
+    expect(pinned.text).toContain(`uses: actions/checkout@${'a'.repeat(40)} # v9.9.9\n`);
   });
 
   test('unknown actions and malformed refs in actionVersions are rejected', () => {
@@ -429,7 +443,7 @@ describe('action pinning', () => {
   });
 
   test("projen's own GitHub.actions.set() override still applies", () => {
-    const s = synthWorkflow({}, w => w.project.components.filter((c): c is github.GitHub => c instanceof github.GitHub)[0].actions.set('actions/checkout@v5', 'my-org/checkout@v1'));
+    const s = synthWorkflow({}, w => w.project.components.filter((c): c is github.GitHub => c instanceof github.GitHub)[0].actions.set(`actions/checkout@${ACTION_VERSIONS['actions/checkout'].sha}`, 'my-org/checkout@v1'));
     expect(s.text).toContain('uses: my-org/checkout@v1');
   });
 });

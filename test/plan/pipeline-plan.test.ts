@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fc from 'fast-check';
 import { buildPlan, errorFrom, fixtureFacts } from './plan-test-util';
+import { ACTION_VERSIONS } from '../../src/plan/action-versions';
 import { BuildPlan } from '../../src/plan/build-plan';
 import { WorkflowPlan } from '../../src/plan/workflow-plan';
 import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache, RustDockerSettings, VulnerabilitySeverity } from '../../src/settings';
@@ -26,7 +27,7 @@ function errorOf(options: RustDockerSettings): string {
 }
 
 describe('defaults', () => {
-  test('one platform on the amd64 runner, GHA cache, major-version pins, push with drift check', () => {
+  test('one platform on the amd64 runner, GHA cache, SHA-pinned actions, push with drift check', () => {
     // GIVEN no workflow options
     // WHEN the plan is resolved
     const { pipeline } = plan();
@@ -44,7 +45,7 @@ describe('defaults', () => {
     expect([p.provenance, p.sbom, p.attestProvenance, p.attestPrivateRepos, p.sign, p.persistedCacheMounts !== undefined])
       .toEqual([true, false, false, false, false, false]);
     expect([p.pullRequestCache, p.rebuildCron]).toEqual([PullRequestCache.READ_ONLY, '17 4 * * 1']);
-    expect(p.actions['actions/checkout'].uses).toBe('actions/checkout@v5');
+    expect(p.actions['actions/checkout']).toEqual({ uses: `actions/checkout@${ACTION_VERSIONS['actions/checkout'].sha}`, comment: ACTION_VERSIONS['actions/checkout'].version });
     expect(pipeline.localTag).toBe('hello-svc:local');
     expect(p.cacheScope).toBe('hello-svc');
   });
