@@ -3,6 +3,7 @@ import { crossEnv, crossInstallCommands } from './cross-compile';
 import { Dockerfile } from './dockerfile';
 import { AUDITABLE_BIN, AUDITABLE_ROOT, OUT_DIR, RUST_TARGET_FILE, STAGE } from './dockerfile-layout';
 import { CacheSharing, DockerStage, MountType, RunMount } from './dockerfile-stage';
+import { APT_UNPINNED, ignoreNext } from './lint-exceptions';
 import { CROSS_ARCHES, DEPS_TARGET_CACHE } from '../plan/builder-plan';
 import { ImagePlan } from '../plan/image-plan';
 import { TargetLibc } from '../settings';
@@ -14,6 +15,7 @@ export function buildPlatform(p: ImagePlan): string | undefined {
 
 export function installBuildPackages(stage: DockerStage, p: ImagePlan): void {
   if (p.builder.packages.length === 0) return;
+  ignoreNext(stage, APT_UNPINNED);
   stage.run({
     commands: [
       'apt-get update',
@@ -21,6 +23,17 @@ export function installBuildPackages(stage: DockerStage, p: ImagePlan): void {
       'rm -rf /var/lib/apt/lists/*',
     ],
   });
+}
+
+/**
+ * bash with pipefail for a build stage whose RUN pipes commands, so a failing command left of a
+ * pipe fails the build. Set in that stage itself, where the reader (and hadolint, which does not
+ * follow a stage's parent) sees it. Every builder image is Debian or Ubuntu (the plan refuses
+ * Alpine builders), so bash is there.
+ */
+export function useBashWithPipefail(stage: DockerStage): void {
+  stage.comment('bash with pipefail: a failing command left of a pipe fails the build');
+  stage.shell(['/bin/bash', '-o', 'pipefail', '-c']);
 }
 
 /**
@@ -65,6 +78,7 @@ export function setupTarget(stage: DockerStage, p: ImagePlan): void {
   stage.comment('cross-compilation: this stage runs on $BUILDPLATFORM and compiles for $TARGETARCH with a cross linker');
   for (const [name, value] of crossEnv(libc)) stage.env(name, value);
   stage.arg('TARGETARCH');
+  ignoreNext(stage, APT_UNPINNED);
   stage.run({ commands: crossInstallCommands(p, libc) });
 }
 

@@ -168,3 +168,20 @@ export function pathList(option: string, values: string[]): string {
   }
   return json ? execForm(option, values) : values.join(' ');
 }
+
+const LINT_RULE = /^(DL|SC)\d{4}$/;
+
+/**
+ * A hadolint ignore pragma with its reason above it (two comment lines, without `# `): hadolint
+ * reads the pragma only on the line right above the instruction it silences.
+ */
+export function hadolintIgnore(option: string, rules: string[], reason: string): string {
+  if (!Array.isArray(rules) || rules.length === 0 || !rules.every(r => typeof r === 'string' && LINT_RULE.test(r))) {
+    throw RustDockerError.forOption(option, `${showValue(rules)} is not a list of hadolint rules`, 'Name hadolint rules such as ["DL3008"] or ShellCheck codes such as ["SC2086"]');
+  }
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    throw RustDockerError.forOption(option, `${showValue(reason)} is not a reason`, 'Say why the rule does not apply: the reason is written above the ignore');
+  }
+  checkOneLine(option, reason);
+  return `${reason.trim()}\nhadolint ignore=${rules.join(',')}`;
+}

@@ -2,7 +2,7 @@ import { RustDockerError, showValue } from '../errors';
 import { DockerHealthcheck } from '../settings';
 import { checkInteger, checkLabelKey, checkOneLine, checkPort, checkVariableName, MAX_INT32 } from '../validators';
 import {
-  assertContinuedArgs, assertStageName, assertToken, checkLine, CONTINUATION_INDENT, execForm, normalizeKeyword,
+  assertContinuedArgs, assertStageName, assertToken, checkLine, CONTINUATION_INDENT, execForm, hadolintIgnore, normalizeKeyword,
   pathList, quoteValue, stageLocation,
 } from './dockerfile-instruction';
 
@@ -150,6 +150,12 @@ export interface DockerStageOptions {
    * @default - the target platform
    */
   readonly platform?: string;
+  /**
+   * Comment lines right above the FROM line (a text with `\n` becomes several lines), e.g. a
+   * linter's ignore pragma with its reason.
+   * @default - none
+   */
+  readonly fromComment?: string;
 }
 
 /**
@@ -166,6 +172,8 @@ export class DockerStage {
   public readonly from: string;
   /** `--platform` of the FROM line, if any. */
   public readonly platform?: string;
+  /** Comment lines above the FROM line, if any. */
+  public readonly fromComment?: string;
   private readonly _instructions: DockerInstruction[] = [];
   /** Where the stage is, set by the Dockerfile that holds it (its index and path). */
   private locate?: () => string;
@@ -174,7 +182,11 @@ export class DockerStage {
     this.from = options.from;
     this.name = options.name;
     this.platform = options.platform;
+    this.fromComment = options.fromComment;
     this.located(() => {
+      if (options.fromComment !== undefined && typeof options.fromComment !== 'string') {
+        throw RustDockerError.forOption('DockerStageOptions.fromComment', `expected a string, got ${showValue(options.fromComment)}`, 'Pass a string');
+      }
       assertToken('DockerStageOptions.from', options.from);
       if (options.name !== undefined) {
         assertStageName('DockerStageOptions.name', options.name);
@@ -195,6 +207,20 @@ export class DockerStage {
     const platform = this.platform ? `--platform=${this.platform} ` : '';
     const name = this.name ? ` AS ${this.name}` : '';
     return `FROM ${platform}${this.from}${name}`;
+  }
+
+  /** The comment lines above the FROM line (`fromComment`), each with its `# `. */
+  public renderFromComment(): string[] {
+    if (this.fromComment === undefined) return [];
+    return this.fromComment.split(/\r\n|\r|\n/).map((l) => (l.trim() === '' ? '#' : `# ${l.replace(/\s+$/, '')}`));
+  }
+
+  /**
+   * Silences hadolint rules for the next instruction, with the reason: `# <reason>` then
+   * `# hadolint ignore=<rules>` (hadolint reads the pragma only right above the instruction).
+   */
+  public lintIgnore(rules: string[], reason: string): DockerStage {
+    return this.located(() => this.comment(hadolintIgnore('lintIgnore', rules, reason)));
   }
 
   /** A comment line (`# text`); a multi-line text becomes several comment lines. */

@@ -157,7 +157,7 @@ export class Dockerfile extends FileBase {
       out.push('');
     }
     out.push(...this.header.map((l) => (l === '' ? '#' : `# ${l}`)));
-    const blocks: string[][] = this._stages.map((s) => [s.renderFrom(), ...s.instructions.map(renderInstruction)]);
+    const blocks: string[][] = this._stages.map((s) => [...s.renderFromComment(), s.renderFrom(), ...s.instructions.map(renderInstruction)]);
     if (this.rawLines.length > 0) blocks.push([...this.rawLines]);
     for (const block of blocks) {
       if (out.length > 0) out.push('');

@@ -1,7 +1,9 @@
 /** The runtime stages: runtime-base, the glibc guard, the final image. */
+import { useBashWithPipefail } from './build-steps';
 import { Dockerfile } from './dockerfile';
 import { GUARD_RUNTIME_ROOT, OUT_DIR, STAGE } from './dockerfile-layout';
 import { DockerStage } from './dockerfile-stage';
+import { ANY_UNPINNED, APK_UNPINNED, APT_UNPINNED, ignoreNext, runtimeFromComment } from './lint-exceptions';
 import { ImagePlan } from '../plan/image-plan';
 import { PackageManager } from '../plan/runtime-plan';
 import { RuntimeBase } from '../settings';
@@ -14,15 +16,16 @@ import { shellQuote } from '../shell';
  */
 export function runtimeStages(file: Dockerfile, p: ImagePlan): { runtime: DockerStage; runtimeBase?: DockerStage; glibcGuard?: DockerStage } {
   if (!p.runtime.glibcGuard) {
-    const runtime = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME });
+    const runtime = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME, fromComment: runtimeFromComment(p) });
     prepareRuntime(runtime, p);
     finishRuntime(runtime, p, STAGE.BUILDER);
     return { runtime };
   }
-  const runtimeBase = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME_BASE });
+  const runtimeBase = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME_BASE, fromComment: runtimeFromComment(p) });
   prepareRuntime(runtimeBase, p);
   const glibcGuard = file.addStage({ from: STAGE.BUILDER, name: STAGE.GLIBC_GUARD });
   glibcGuard.comment('fail the build, not the container start, when a binary needs a glibc version or a library the runtime image lacks');
+  useBashWithPipefail(glibcGuard);
   // cross builds name the target platform in the guard's messages
   if (p.builder.crossCompile) glibcGuard.arg('TARGETPLATFORM');
   // one shell script over continued lines (a loop cannot be split into "&&" commands)
@@ -48,6 +51,8 @@ function glibcGuardScript(p: ImagePlan): string[] {
     + "d && / Name: / { for (i = 1; i <= NF; i++) if ($i == \"Name:\") print $(i + 1) }'";
   const neededLibs = String.raw`sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1@/p'`;
   const platform = p.builder.crossCompile ? ' ($TARGETPLATFORM)' : '';
+  // (pipefail: `grep -xF … >/dev/null` reads its whole input; `grep -q` would stop at the match and
+  // could leave a SIGPIPE on its left, failing the pipeline)
   const fix = p.runtime.base === RuntimeBase.CUSTOM
     ? 'use a runtime image of the same Debian release as the builder (option "debianRelease"), or add the library to "runtimePackages"'
     : `build and run on one Debian release (option "debianRelease", now ${p.builder.debianRelease}) without hand-picked images of another release, and add missing libraries to "runtimePackages"`;
@@ -60,7 +65,7 @@ function glibcGuardScript(p: ImagePlan): string[] {
     `    path=$(find -H ${root}/lib ${root}/lib64 ${root}/usr/lib ${root}/usr/lib64 -maxdepth 2 -name "$lib" 2>/dev/null | head -n 1);`,
     `    while [ -n "$path" ] && [ -L "$path" ]; do t=$(readlink "$path"); case "$t" in /*) path=${root}$t ;; *) path=$(dirname "$path")/$t ;; esac; done;`,
     '    if [ -z "$path" ]; then echo "glibc guard: ${bin##*/} needs $lib, which the runtime image' + platform + ' does not have" >&2; status=1;',
-    `    elif [ -n "$ver" ] && ! readelf -W -V "$path" | ${defines} | grep -qxF "$ver"; then echo "glibc guard: \${bin##*/} needs $ver of $lib, which the runtime image's $lib does not define" >&2; status=1; fi;`,
+    `    elif [ -n "$ver" ] && ! readelf -W -V "$path" | ${defines} | grep -xF "$ver" >/dev/null; then echo "glibc guard: \${bin##*/} needs $ver of $lib, which the runtime image's $lib does not define" >&2; status=1; fi;`,
     '  done;',
     'done;',
     `if [ "$status" -ne 0 ]; then echo ${shellQuote(`glibc guard: the image would not start. Fix: ${fix}.`)} >&2; exit 1; fi`,
@@ -117,11 +122,14 @@ function installRuntimePackages(rt: DockerStage, p: ImagePlan): void {
   const apt = `apt-get update && apt-get install -y --no-install-recommends ${list} && rm -rf ${APT_LEFTOVERS}`;
   const apk = `apk add --no-cache ${list}`;
   if (p.runtime.packageManager === PackageManager.APK) {
+    ignoreNext(rt, APK_UNPINNED);
     rt.run(apk);
   } else if (p.runtime.packageManager === PackageManager.APT) {
     rt.comment('the package lists, apt/dpkg logs and caches record the build, not the image: removed, so the layer is reproducible');
+    ignoreNext(rt, APT_UNPINNED);
     rt.run({ commands: ['apt-get update', `apt-get install -y --no-install-recommends ${list}`, `rm -rf ${APT_LEFTOVERS}`] });
   } else {
+    ignoreNext(rt, ANY_UNPINNED);
     rt.run(`if command -v apt-get >/dev/null; then ${apt}; elif command -v apk >/dev/null; then ${apk}; else echo "runtimePackages: no apt-get or apk in ${p.runtime.image}" >&2; exit 1; fi`);
   }
 }

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { Component } from 'projen';
 import {
   auditableStage, buildPlatform, cargoBuild, cargoFlags, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild, installBuildPackages,
-  registryMounts, secretMounts, setupTarget, useToolchain,
+  registryMounts, secretMounts, setupTarget, useBashWithPipefail, useToolchain,
 } from './build-steps';
 import { Dockerfile } from './dockerfile';
 import { STAGE } from './dockerfile-layout';
@@ -151,6 +151,7 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
   const skel = file.addStage({ from: STAGE.BASE, name: STAGE.SKELETON });
   skel.comment('manifests, lock file and stub targets: what cargo needs to build the dependencies.');
   skel.comment('Own crates get version 0.0.0 here, so a version bump does not rebuild the dependencies.');
+  useBashWithPipefail(skel);
   skel.copy({ sources: p.cargo.locked ? ['Cargo.toml', 'Cargo.lock'] : ['Cargo.toml'], dest: './' });
   for (const pkg of p.cargo.packages.filter(x => x.dir !== '.')) {
     skel.copy({ sources: [pkg.manifestPath], dest: pkg.manifestPath });

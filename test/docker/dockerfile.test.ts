@@ -249,6 +249,25 @@ describe('Dockerfile file', () => {
 });
 
 describe('DockerStage instructions', () => {
+  test('lintIgnore: the reason, then the hadolint pragma, right above the next instruction; bad rules or reasons rejected', () => {
+    // GIVEN a stage WHEN an exception is written before a RUN
+    const text = renderStage(s => s.lintIgnore(['DL3008', 'SC2086'], 'versions follow the release').run('apt-get install -y curl'));
+    // THEN the pragma is the line above the RUN and the reason the line above it
+    expect(body(text)).toBe('# versions follow the release\n# hadolint ignore=DL3008,SC2086\nRUN apt-get install -y curl');
+    expect(thrown(() => renderStage(s => s.lintIgnore(['DL3008; rm'], 'x'))).message).toMatch(/^option "lintIgnore": .* is not a list of hadolint rules/);
+    expect(thrown(() => renderStage(s => s.lintIgnore([], 'x'))).message).toMatch(/is not a list of hadolint rules/);
+    expect(thrown(() => renderStage(s => s.lintIgnore(['DL3008'], ' '))).message).toMatch(/is not a reason/);
+    expect(thrown(() => renderStage(s => s.lintIgnore(['DL3008'], 'a\nRUN evil'))).message).toMatch(/^option "lintIgnore"/);
+  });
+
+  test('fromComment: comment lines right above the FROM line', () => {
+    const project = newProject();
+    const df = new Dockerfile(project, 'Dockerfile', { syntax: '' });
+    df.addStage({ from: 'debian:trixie-slim', name: 'a' }).run('true');
+    df.addStage({ from: 'gcr.io/distroless/cc-debian13', name: 'b', fromComment: 'why\nhadolint ignore=DL3006' });
+    expect(synth(project)).toContain('RUN true\n\n# why\n# hadolint ignore=DL3006\nFROM gcr.io/distroless/cc-debian13 AS b\n');
+  });
+
   test('ENV / LABEL / ARG values are double-quoted with \\, " and $ escaped', () => {
     // WHEN
     const text = renderStage((s) => s

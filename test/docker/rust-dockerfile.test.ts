@@ -333,6 +333,8 @@ describe('glibc guard', () => {
     // THEN the guard stage starts from the builder and reads the runtime's files through a bind mount
     const guard = stage(text, 'glibc-guard');
     expect(guard[0]).toBe('FROM builder AS glibc-guard');
+    // AND its pipes run under bash with pipefail (a failing readelf fails the guard)
+    expect(guard.splice(1, 1)).toEqual(['SHELL ["/bin/bash", "-o", "pipefail", "-c"]']);
     expect(guard[1]).toMatch(/^RUN --mount=type=bind,from=runtime-base,target=\/runtime /);
     // AND it reads the binaries' needs with readelf (version references, NEEDED libraries) and fails with the fix
     expect(guard[1]).toContain('readelf -W -V "$bin"');
@@ -347,8 +349,8 @@ describe('glibc guard', () => {
   test('cross builds declare TARGETPLATFORM in the guard stage, so its messages name the platform', () => {
     const { text } = synth('single-crate', { crossCompile: true });
     const guard = stage(text, 'glibc-guard');
-    expect(guard[1]).toBe('ARG TARGETPLATFORM');
-    expect(guard[2]).toContain('which the runtime image ($TARGETPLATFORM) does not have');
+    expect(guard[2]).toBe('ARG TARGETPLATFORM');
+    expect(guard[3]).toContain('which the runtime image ($TARGETPLATFORM) does not have');
     expect(stage(synth('single-crate').text, 'glibc-guard').join('\n')).not.toContain('TARGETPLATFORM');
     expect(lintDockerfile(text)).toEqual([]);
   });
@@ -634,5 +636,36 @@ describe('cross-compilation: target-arch C libraries', () => {
     expect(text).toContain('ENV CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER="aarch64-linux-gnu-gcc"');
     expect(text).not.toContain('PKG_CONFIG_ALLOW_CROSS');
     expect(lintDockerfile(text)).toEqual([]);
+  });
+});
+
+describe('hadolint exceptions (each one named, with its reason, right above what it silences)', () => {
+  /** The two comment lines above the first line matching `line`. */
+  const above = (text: string, line: RegExp) => {
+    const lines = text.split('\n');
+    const i = lines.findIndex(l => line.test(l));
+    return lines.slice(i - 2, i);
+  };
+
+  test('apt and apk installs: DL3008 / DL3018, versions follow the release the image tag names', () => {
+    // GIVEN build and runtime packages on Debian, runtime packages on Alpine
+    const debian = synth('single-crate', { buildPackages: ['pkg-config'], runtimePackages: ['tzdata'] }).text;
+    const alpine = synth('single-crate', { runtime: RuntimeBase.ALPINE, targetLibc: TargetLibc.MUSL, runtimePackages: ['tzdata'] }).text;
+    // THEN every install RUN has its ignore and reason
+    const apt = debian.split('\n').filter(l => /^RUN apt-get update/.test(l)).length;
+    expect(apt).toBe(2);
+    expect(debian.match(/^# hadolint ignore=DL3008\nRUN apt-get update/gm)).toHaveLength(apt);
+    expect(above(debian, /^RUN apt-get update/)[0]).toMatch(/^# apt: versions follow the Debian release the image tag names/);
+    expect(above(alpine, /^RUN apk add/)).toEqual([expect.stringMatching(/^# apk: versions follow the Alpine release/), '# hadolint ignore=DL3018']);
+  });
+
+  test('distroless runtime: DL3006 above its untagged FROM, none once imageDigests pins it', () => {
+    const text = synth('single-crate', { runtime: RuntimeBase.DISTROLESS_CC }).text;
+    expect(above(text, /^FROM gcr\.io\/distroless\/cc-debian13 AS runtime-base$/)).toEqual([
+      expect.stringMatching(/^# distroless publishes no release tags/), '# hadolint ignore=DL3006',
+    ]);
+    const pinned = synth('single-crate', { runtime: RuntimeBase.DISTROLESS_CC, imageDigests: { 'gcr.io/distroless/cc-debian13': `sha256:${'c'.repeat(64)}` } }).text;
+    expect(pinned).toMatch(/^FROM gcr\.io\/distroless\/cc-debian13@sha256:c{64} AS runtime-base$/m);
+    expect(pinned).not.toContain('DL3006');
   });
 });
