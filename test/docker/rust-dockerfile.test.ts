@@ -642,9 +642,9 @@ describe('cross-compilation: target-arch C libraries', () => {
 describe('hadolint exceptions (each one named, with its reason, right above what it silences)', () => {
   /** The two comment lines above the first line matching `line`. */
   const above = (text: string, line: RegExp) => {
-    const lines = text.split('\n');
-    const i = lines.findIndex(l => line.test(l));
-    return lines.slice(i - 2, i);
+    const all = text.split('\n');
+    const i = all.findIndex(l => line.test(l));
+    return all.slice(i - 2, i);
   };
 
   test('apt and apk installs: DL3008 / DL3018, versions follow the release the image tag names', () => {
