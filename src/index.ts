@@ -5,6 +5,7 @@ export * from './docker/dockerfile';
 export * from './docker/docker-ignore';
 export * from './docker/rust-dockerfile';
 export * from './docker/rust-dockerignore';
+export * from './github/dependabot-config';
 export * from './github/image-workflow';
 export * from './tasks/docker-tasks';
 export * from './plan/action-versions';

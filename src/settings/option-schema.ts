@@ -136,6 +136,7 @@ export const OPTION_SCHEMA: { readonly [key: string]: OptionSpec } = {
   sign: bool,
   actionPinning: enumOf(ActionPinning, 'ActionPinning'),
   actionVersions: map(false),
+  dependabot: bool,
   driftCheck: bool,
   amd64Runner: str,
   arm64Runner: str,

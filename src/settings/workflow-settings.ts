@@ -318,6 +318,14 @@ export interface WorkflowSettings {
   readonly actionVersions?: { [action: string]: string };
 
   /**
+   * Generate `.github/dependabot.yml` (projen-managed): weekly updates of the GitHub Actions, the
+   * Dockerfile's base images and the Cargo dependencies, each after a 7-day cooldown. Set to false
+   * to keep your own file there (the unmanaged-file guard never overwrites it).
+   * @default true
+   */
+  readonly dependabot?: boolean;
+
+  /**
    * Add a `drift` job to the image workflow: install (needs the committed lock file), `npx projen`, then `git diff --exit-code`.
    * @default true
    */

@@ -219,6 +219,7 @@ export function settingsArb(level: number, facts: FixtureFacts): fc.Arbitrary<Ru
     sign: bool,
     actionPinning: enumOf(level, ActionPinning as unknown as { [k: string]: ActionPinning }),
     actionVersions: fc.array(actionOverride, { maxLength: 2 }).map(pairs => Object.fromEntries(pairs)),
+    dependabot: bool,
     driftCheck: bool,
     amd64Runner: str(['ubuntu-24.04', 'ubuntu-latest', 'self-hosted'], ['', 'a b', '${{ x }}', 'x\ny', '-x']),
     arm64Runner: str(['ubuntu-24.04-arm', 'self-hosted'], ['', 'a b', '${{ x }}']),

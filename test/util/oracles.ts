@@ -56,7 +56,7 @@ export function oracleVersion(tool: 'zizmor' | 'hadolint' | 'actionlint'): strin
 
 /**
  * zizmor, offline (no online audits: this machine cannot reach the GitHub API), over workflow and
- * dependabot.yml files; `persona` regular is its default. No configuration file is read: an
+ * dependabot.yml files, each validated against its schema first (a file that fails it throws); `persona` regular is its default. No configuration file is read: an
  * exception must be an ignore comment in the generated file, where its reason stands beside it.
  */
 interface ZizmorLocation {
@@ -67,7 +67,9 @@ interface ZizmorLocation {
 export function zizmor(files: string[], persona: 'regular' | 'pedantic' | 'auditor' = 'regular'): OracleFinding[] {
   if (files.length === 0) return [];
   // exit codes: 0 clean, 10-14 findings by highest severity (1 is a tool failure)
-  const text = run('zizmor', ['--offline', '--no-config', '--no-progress', '--format', 'json', '--persona', persona, ...files], [0, 10, 11, 12, 13, 14]);
+  // --strict-collection: a file that fails zizmor's schema (workflow or Dependabot) is an error, not skipped
+  const args = ['--offline', '--no-config', '--no-progress', '--strict-collection', '--format', 'json', '--persona', persona, ...files];
+  const text = run('zizmor', args, [0, 10, 11, 12, 13, 14]);
   const results = JSON.parse(text) as Array<{
     ident: string;
     desc: string;
