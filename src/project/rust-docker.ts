@@ -131,7 +131,7 @@ export function pickRustDockerOptions(options: RustDockerOptions): RustDockerOpt
 function generatedPaths(plan: BuildPlan): string[] {
   const { dockerfilePath, dockerignore } = plan.image.context;
   const { workflow, dependabot } = plan.pipeline;
-  return [dockerfilePath, ...(dockerignore ? [dockerignore.path] : []), ...(workflow ? [workflow.file] : []), ...(dependabot ? [dependabot.file] : [])];
+  return [dockerfilePath, dockerignore?.path, workflow?.file, dependabot?.file].filter((f): f is string => f !== undefined);
 }
 
 /** The options that keep a user's file at each generated path (named by the unmanaged-file guard). */
