@@ -1,4 +1,5 @@
-import { cdk, javascript } from 'projen';
+import { cdk, Component, github, javascript } from 'projen';
+import { ACTION_VERSIONS } from './src/plan/action-versions';
 
 const project = new cdk.JsiiProject({
   name: 'projen-rust-docker',
@@ -36,8 +37,25 @@ const project = new cdk.JsiiProject({
       testTimeout: 120_000,
     },
   },
-  // Only the JavaScript target: the other jsii targets need toolchains this project does not use.
-  release: false,
+  // Releases: on every push to main, the version comes from the conventional commits since the last
+  // tag (feat: minor, fix: patch, "!"/BREAKING CHANGE: major; 0.x until majorVersion is set), and
+  // the package goes to npm with a provenance statement, through npm's trusted publishing (OIDC: no
+  // token is stored). Only the JavaScript target: the other jsii targets need toolchains this
+  // project does not use.
+  release: true,
+  releaseToNpm: true,
+  npmTrustedPublishing: true,
+  npmProvenance: true,
+  // npm >= 11.5.1 for trusted publishing: Node 24's npm (GitHub's workflows only; the package supports Node >= 20)
+  workflowNodeVersion: '24.x',
+  buildWorkflowOptions: {
+    // no job pushes to pull-request branches (projen's self-mutation needs a write token and
+    // persisted git credentials): a build that changes files fails instead
+    mutableBuild: false,
+    // GitHub's runners have no docker-offline lab: the real-Docker suites run in .ci/run
+    env: { SKIP_DOCKER_TESTS: '1' },
+  },
+  releaseWorkflowEnv: { SKIP_DOCKER_TESTS: '1' },
   depsUpgrade: false,
   pullRequestTemplate: false,
   githubOptions: { mergify: false },
@@ -100,6 +118,52 @@ project.addTask('bench', {
   exec: 'bash bench/run.sh',
   receiveArgs: true,
 });
+
+// This repository's own workflows (projen's build, release and pull-request-lint) meet the bar of
+// the ones we generate: every action pinned by full SHA (the library's table: one place to bump),
+// no persisted git credentials, no privileged trigger; test/security/oracles.test.ts runs zizmor
+// and actionlint over them.
+const gh = project.github!;
+for (const [action, row] of Object.entries(ACTION_VERSIONS)) gh.actions.set(action, `${action}@${row.sha}`);
+// projen v0.103's own pin of amannn/action-semantic-pull-request: v6.1.1 (node24), checked against the tag
+gh.actions.set('amannn/action-semantic-pull-request', 'amannn/action-semantic-pull-request@48f256284bd46cdaab1048c3721360e808335d50');
+// pull_request, not pull_request_target: the title check needs no write token nor the base
+// repository's context (fork pull requests get a read-only token, which reading the title needs)
+const prLint = gh.tryFindWorkflow('pull-request-lint')!;
+prLint.file!.addDeletionOverride('on.pull_request_target');
+prLint.file!.addOverride('on.pull_request', { types: ['labeled', 'opened', 'synchronize', 'reopened', 'ready_for_review', 'edited'] });
+prLint.file!.addOverride('jobs.validate.permissions', { 'pull-requests': 'read' });
+prLint.file!.addOverride('jobs.validate.if', "github.event_name == 'pull_request'");
+
+/**
+ * projen's steps, hardened at synth: every checkout drops the token (nothing here pushes with git),
+ * and the scripts pass shellcheck as actionlint runs it (quoted expansions; one named exception).
+ */
+class HardenedSteps extends Component {
+  public preSynthesize(): void {
+    for (const workflow of gh.workflows) {
+      const jobs = (workflow as unknown as { jobs: Record<string, github.workflows.Job> }).jobs;
+      for (const [id, job] of Object.entries(jobs)) {
+        // projen's release jobs give their steps as a function, resolved at synth
+        const given = job.steps as unknown;
+        const steps: github.workflows.JobStep[] = typeof given === 'function' ? given() : job.steps ?? [];
+        workflow.updateJob(id, { ...job, steps: steps.map(hardenStep) });
+      }
+    }
+  }
+}
+function hardenStep(step: github.workflows.JobStep): github.workflows.JobStep {
+  if (step.uses?.startsWith('actions/checkout')) return { ...step, with: { ...step.with, 'persist-credentials': false } };
+  if (step.run === undefined) return step;
+  let run = step.run
+    .replace(/(?<!")\$(GITHUB_OUTPUT|TAG)\b(?!")/g, '"$$$1"')
+    .replace('[ ! -z "$TAG" ]', '[ -n "$TAG" ]');
+  if (/^tag=.* &&\n.*\|\|\n/m.test(run)) {
+    run = `# shellcheck disable=SC2015 # "view || create": creates the release unless it exists\n${run}`;
+  }
+  return { ...step, run };
+}
+new HardenedSteps(project);
 
 for (const ignored of ['/examples/', '/bench/', '/.ci/', '/docs/', '/test/']) {
   project.addPackageIgnore(ignored);
