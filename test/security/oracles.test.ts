@@ -16,7 +16,9 @@ import * as path from 'path';
 import { Testing } from 'projen';
 import { Presets } from '../../src/presets/builtin-presets';
 import { RustDockerProject, RustDockerProjectOptions } from '../../src/project/rust-docker-project';
-import { ActionPinning, CacheBackend, DebianRelease, DependencyCaching, MultiArchStrategy, RuntimeBase, TargetLibc } from '../../src/settings';
+import {
+  ActionPinning, CacheBackend, DebianRelease, DependencyCaching, MultiArchStrategy, PullRequestCache, RuntimeBase, TargetLibc, VulnerabilitySeverity,
+} from '../../src/settings';
 import { accepted as dockerfileCombos, render as renderDockerfile } from '../docker/dockerfile-combos';
 import { WORKFLOW_COMBOS } from '../github/workflow-combos';
 import { synthWorkflow } from '../github/workflow-fixture';
@@ -63,6 +65,12 @@ const PROJECTS: Array<[string, string, Partial<RustDockerProjectOptions>, { [fil
     multiArchStrategy: MultiArchStrategy.CROSS_COMPILE,
   }],
   ['distroless cc, attest + sign', 'single-crate', { runtime: RuntimeBase.DISTROLESS_CC, provenance: true, sbom: true, attestProvenance: true, sign: true }],
+  ['crate SBOM, attestations on private repos, vulnerability gate', 'single-crate', {
+    attestProvenance: true, attestSbom: true, attestPrivateRepos: true, vulnerabilityGate: VulnerabilitySeverity.HIGH,
+  }],
+  ['own pull-request cache scope, no scheduled rebuild, not auditable', 'single-crate', {
+    pullRequestCache: PullRequestCache.OWN_SCOPE, scheduledRebuild: false, auditable: false,
+  }],
 ];
 
 interface Inputs {
