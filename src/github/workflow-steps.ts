@@ -105,6 +105,15 @@ export function imageRef(p: WorkflowView): string {
   return p.imageName ?? '${{ steps.image.outputs.name }}';
 }
 
+/**
+ * The image with its registry host, as attestations pushed to the registry need it
+ * (`acme/api` → `docker.io/acme/api`; a name that starts with its host, or the derived GHCR name, as is).
+ */
+export function qualifiedImageRef(p: WorkflowView): string {
+  const name = imageRef(p);
+  return p.imageName === undefined || name.startsWith(`${p.registry.host}/`) ? name : `${p.registry.host}/${name}`;
+}
+
 /** Resolves `ghcr.io/<owner>/<repo>` lower-cased (repository names may have upper case; image names may not). */
 export function imageNameStep(p: WorkflowView): JobStep[] {
   if (p.imageName) return [];
@@ -422,7 +431,7 @@ export function attestAndSignSteps(p: WorkflowView, digest: string, condition: s
       name: 'Attest build provenance',
       if: attestCond,
       uses: p.actions['actions/attest-build-provenance'].uses,
-      with: { 'subject-name': imageRef(p), 'subject-digest': digest, 'push-to-registry': true },
+      with: { 'subject-name': qualifiedImageRef(p), 'subject-digest': digest, 'push-to-registry': true },
     });
   }
   if (p.crateSbom) {
@@ -446,7 +455,7 @@ export function attestAndSignSteps(p: WorkflowView, digest: string, condition: s
         if: attestCond,
         uses: p.actions['actions/attest'].uses,
         // no storage record: it needs `artifact-metadata: write`, which least privilege leaves out
-        with: { 'subject-name': imageRef(p), 'subject-digest': digest, 'sbom-path': CRATE_SBOM_FILE, 'push-to-registry': true, 'create-storage-record': false },
+        with: { 'subject-name': qualifiedImageRef(p), 'subject-digest': digest, 'sbom-path': CRATE_SBOM_FILE, 'push-to-registry': true, 'create-storage-record': false },
       },
     );
   }

@@ -186,6 +186,19 @@ describe('pushing', () => {
     expect(steps(s.yaml, 'image')[stepIndex(s.yaml, 'image', 'meta')].with.images).toBe('docker.io/acme/api');
   });
 
+  test.each([
+    ['acme/api', 'docker.io/acme/api'],
+    ['docker.io/acme/api', 'docker.io/acme/api'],
+    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/api', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/api'],
+  ])('the attestations name %j with its registry host (%j): push-to-registry needs the full name', (imageName, subject) => {
+    // GIVEN a short Docker Hub name, or a name with its host / WHEN provenance and the crate SBOM are attested
+    const s = synthWorkflow({ imageName, registryUsernameSecret: 'U', registryPasswordSecret: 'P', attestProvenance: true, attestPrivateRepos: true });
+    const image = steps(s.yaml, 'image');
+    // THEN both subjects carry the registry host, and the image is still tagged by the name as given
+    for (const id of ['attest', 'attest_sbom']) expect(image[stepIndex(s.yaml, 'image', id)].with['subject-name']).toBe(subject);
+    expect(image[stepIndex(s.yaml, 'image', 'meta')].with.images).toBe(imageName);
+  });
+
   test('attest and sign the pushed digest, with id-token/attestations write only then', () => {
     const s = synthWorkflow({ attestProvenance: true, sign: true, provenance: true, sbom: true });
     const image = steps(s.yaml, 'image');
