@@ -6,7 +6,7 @@
 import { hadolintIgnore } from './dockerfile-instruction';
 import { DockerStage } from './dockerfile-stage';
 import { ImagePlan } from '../plan/image-plan';
-import { RuntimeBase } from '../settings';
+import { runtimeBaseFacts } from '../plan/runtime-plan';
 
 /** A rule exception: the hadolint rules and why they do not apply. */
 interface LintException {
@@ -50,7 +50,6 @@ export function untagged(image: string): boolean {
 
 /** The comment above the runtime image's FROM: the distroless exception when its image has no tag. */
 export function runtimeFromComment(p: ImagePlan): string | undefined {
-  const distroless = p.runtime.base === RuntimeBase.DISTROLESS_CC || p.runtime.base === RuntimeBase.DISTROLESS_STATIC;
-  if (!distroless || !untagged(p.runtime.image)) return undefined;
+  if (!runtimeBaseFacts(p.runtime.base).distroless || !untagged(p.runtime.image)) return undefined;
   return hadolintIgnore('fromComment', DISTROLESS_UNTAGGED.rules, DISTROLESS_UNTAGGED.reason);
 }
