@@ -184,6 +184,14 @@ export interface CargoPackageFacts {
    * (`DATABASE_URL`) at compile time. `reason` says what to commit.
    */
   readonly missingBuildData: CargoUnresolvedInput[];
+  /**
+   * Folders of the package's `path` dependencies inside the workspace root (all dependency tables,
+   * `{ workspace = true }` followed), relative to the root, posix separators, sorted; those outside
+   * the root are in `externalPathDependencies`.
+   *
+   * @default - none known (hand-made facts)
+   */
+  readonly pathDependencies?: string[];
 }
 
 /**

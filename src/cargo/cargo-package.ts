@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { CargoBinaryTarget, CargoPackageFacts, CargoTargetFile } from './cargo-facts';
 import { CargoInferenceError } from './cargo-inference-error';
 import { scanCompileInputs } from './compile-inputs';
-import { compare, isDir, isFile, listDir, relativePosix } from './fs-util';
+import { compare, isDir, isFile, isOutside, listDir, relativePosix } from './fs-util';
 import { TomlFields, TomlTable, isTable, showTomlValue } from './toml-file';
 
 /**
@@ -182,6 +182,7 @@ export function readPackage(src: PackageSource): PackageReadResult {
     dependencyNames: dependencyNames(fields, src.manifest, wsDeps),
   });
 
+  const pathDependencies = [...new Set(specs.map(d => relativePosix(src.rootDir, d.abs)))].sort(compare);
   return {
     facts: {
       name,
@@ -199,8 +200,9 @@ export function readPackage(src: PackageSource): PackageReadResult {
       compileInputs: inputs.compileInputs,
       unresolvedInputs: inputs.unresolvedInputs,
       missingBuildData: inputs.missingBuildData,
+      pathDependencies: pathDependencies.filter(d => !isOutside(d)),
     },
-    pathDependencies: [...new Set(specs.map(d => relativePosix(src.rootDir, d.abs)))].sort(compare),
+    pathDependencies,
     pathDependencySpecs: specs,
   };
 }

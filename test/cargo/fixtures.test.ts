@@ -31,6 +31,7 @@ describe('single-crate fixture', () => {
       compileInputs: [],
       unresolvedInputs: [],
       missingBuildData: [],
+      pathDependencies: [],
     }]);
   });
 

@@ -100,6 +100,10 @@ describe('workspace members', () => {
     });
     // WHEN / THEN
     expect(memberDirs(dir)).toEqual(['root@.', 'a@crates/a', 'b@crates/b', 'c@crates/c']);
+    // AND each package lists its path dependencies inside the root (dev and target tables too, the outside one not)
+    expect(CargoWorkspace.load(dir).facts.packages.map(p => [p.name, p.pathDependencies])).toEqual([
+      ['root', ['crates/a']], ['a', ['crates/b']], ['b', ['crates/c']], ['c', []],
+    ]);
   });
 
   test('a single package without [workspace] has no members besides itself, even with path dependencies', () => {
