@@ -278,7 +278,7 @@ for spec in "${strategies[@]}"; do
         t=$(now); prc=0
         "$script" push "$CTX" "$B" "$cref" "$tag" "$WORK/state-$name-$(basename "$project")-$RUN_ID" \
           "$BENCH_REGISTRY/bench/$name:$(basename "$project")-$RUN_ID-$sc" >"$blog.push" 2>&1 || prc=$?
-        row "$name" "$mode" "$sc:push" "$(secs "$t" "$(now)")" s "$([ $prc = 0 ] && echo ok || echo FAIL)" "variant push"
+        row "$name" "$mode" "$sc:push" "$(secs "$t" "$(now)")" s "$([ $prc = 0 ] && echo ok || echo FAIL)" "" "variant push"
       elif [ "$mode" = runner ] && [ $rc = 0 ]; then
         # build-push-action's second call: the same build, pushed (everything cached on this builder)
         t=$(now); prc=0
