@@ -305,7 +305,7 @@ for spec in "${strategies[@]}"; do
       if [ "$mode" = runner ]; then
         # a new runner: a builder with empty state; all it reuses is the previous build's registry cache
         B=prd-bench-$$-$((++fresh_n)); t=$(now)
-        lab-builder "$B" start; fresh_builders+=("$B")
+        lab-builder "$B" start 9>&-; fresh_builders+=("$B")   # 9>&-: its buildkitd must not inherit (and keep) the lock
         row "$name" "$mode" "$sc:builder_start" "$(secs "$t" "$(now)")" s ok "" "lab-builder start (fresh state)"
         cref=$BENCH_REGISTRY/bench/$name-cache:$(basename "$project")-$RUN_ID
         cache_flags=(--cache-from "type=registry,ref=$cref" --cache-to "type=registry,ref=$cref,mode=max")
@@ -315,7 +315,7 @@ for spec in "${strategies[@]}"; do
       if [ -n "$script" ]; then
         if [ "$mode" != runner ]; then row "$name" "$mode" "$sc" "" s skipped "" "scripted variants run in runner mode only"; continue; fi
         phases=$LOGS/$name-$sc.phases; : >"$phases"
-        PHASES_FILE=$phases "$script" build "$CTX" "$B" "$cref" "$tag" "$WORK/state-$name-$(basename "$project")-$RUN_ID" >"$blog" 2>&1 || rc=$?
+        PHASES_FILE=$phases "$script" build "$CTX" "$B" "$cref" "$tag" "$WORK/state-$name-$(basename "$project")-$RUN_ID" >"$blog" 2>&1 9>&- || rc=$?
         s=$(secs "$t" "$(now)")
         while IFS=$'\t' read -r pn pv; do row "$name" "$mode" "$sc:phase:$pn" "$pv" - ok "" "reported by $(basename "$script")"; done <"$phases"
       else
@@ -334,7 +334,7 @@ for spec in "${strategies[@]}"; do
       if [ "$mode" = runner ] && [ $rc = 0 ] && [ -n "$script" ]; then
         t=$(now); prc=0
         "$script" push "$CTX" "$B" "$cref" "$tag" "$WORK/state-$name-$(basename "$project")-$RUN_ID" \
-          "$BENCH_REGISTRY/bench/$name:$PNAME-$sc" >"$blog.push" 2>&1 || prc=$?
+          "$BENCH_REGISTRY/bench/$name:$PNAME-$sc" >"$blog.push" 2>&1 9>&- || prc=$?
         row "$name" "$mode" "$sc:push" "$(secs "$t" "$(now)")" s "$([ $prc = 0 ] && echo ok || echo FAIL)" "variant push"
       elif [ "$mode" = runner ] && [ $rc = 0 ]; then
         # build-push-action's second call: the same build, pushed (everything cached on this builder)
