@@ -72,7 +72,7 @@ if (hostCold || hostInc) {
 }
 md.push('Cells: wall seconds (× naive in the same mode, × host limit: cold vs host cold; source/dep/readme vs host after a one-line change).', '');
 const scen = TIME.filter((t) => rows.some((r) => r.metric === t && r.strategy !== 'host'));
-const labels = { cold: 'cold', nochange: 'no change', source: 'one-line src', bump: 'patch bump', dep: 'dep added', readme: 'README edit' };
+const labels = { cold: 'cold', nochange: 'no change', source: 'one-line src', bump: 'patch bump', dep: 'dep added', add: 'dep added', readme: 'README edit', toolchain: 'toolchain bump' };
 for (const m of modes) {
   md.push(`## ${m === 'local' ? 'Local cache (everything kept)' : m === 'ephemeral' ? 'Ephemeral runner (cache mounts wiped before each build)' : m === 'runner' ? 'Fresh runner (a new builder per build, registry cache of the previous build; build step incl. cache import/export and --load)' : m}`, '');
   md.push(`| strategy | ${scen.map((s) => labels[s]).join(' | ')} |`, `|---|${scen.map(() => '---:').join('|')}|`);
@@ -89,11 +89,11 @@ for (const m of modes) {
   md.push('');
 }
 if (modes.includes('runner')) {
-  md.push('## Fresh-runner pipeline: builder start + build + push, seconds', '');
+  md.push('## Fresh-runner pipeline: builder start + build (incl. cache import/export, --load) + E2E + push, seconds', '');
   md.push(`| strategy | ${scen.map((s) => labels[s]).join(' | ')} |`, `|---|${scen.map(() => '---:').join('|')}|`);
   for (const s of strategies) {
     const cells = scen.map((t) => {
-      const parts = [`${t}:builder_start`, t, `${t}:push`].map((metric) => num(find(s, 'runner', metric)));
+      const parts = [`${t}:builder_start`, t, `${t}:e2e`, `${t}:push`].map((metric) => num(find(s, 'runner', metric)) ?? (metric.endsWith(':e2e') ? 0 : undefined));
       if (parts.some((x) => x === undefined)) return '';
       return `${fmt(parts.reduce((a, b) => a + b, 0), 1)} (${parts.map((x) => fmt(x, 1)).join(' + ')})`;
     });

@@ -69,6 +69,7 @@ BUILD_LOCK=${DOCKER_BUILD_LOCK:-/tmp/projen-rust-docker.docker.lock}   # same lo
 
 baselines=naive,docker-init,cargo-chef-readme
 project=""; bin=""; run_args=__default__; scenarios=cold,nochange,source,readme,bump,add; modes=runner
+ORIG_ARGS=("$@")
 host=1; out=""; smoke=0; strategies=(); generated=__default__; gen_set=(); projects=""; variants_given=0
 BENCH_TOP=$(cd "$(dirname "$0")" && pwd)
 add_variant() {  # $1 = a variant name of bench/variants (see --variants)
@@ -106,7 +107,7 @@ if [ -n "$projects" ] && [ $smoke = 0 ]; then   # one run per project, same run 
   IFS=, read -r -a PROJ <<<"$projects"
   export BENCH_RUN_ID=${BENCH_RUN_ID:-$(date -u +%Y-%m-%d-%H%M%S)}
   pass=(); skip=0
-  for a in "$@"; do   # the original arguments minus --projects LIST
+  for a in "${ORIG_ARGS[@]}"; do   # the original arguments minus --projects LIST
     if [ $skip = 1 ]; then skip=0; continue; fi
     if [ "$a" = --projects ]; then skip=1; continue; fi
     pass+=("$a")
