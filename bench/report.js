@@ -29,7 +29,7 @@ for (const l of fs.readFileSync(metaFile, 'utf8').split('\n')) {
   if (k === 'note') notes.push(l.slice(i + 1)); else meta[k] = l.slice(i + 1);
 }
 
-const TIME = ['cold', 'nochange', 'source', 'bump', 'dep', 'readme'];
+const TIME = ['cold', 'nochange', 'source', 'bump', 'dep', 'add', 'readme', 'toolchain'];
 const SIZE = ['image_size', 'cache_layers', 'cache_mounts', 'cache_export'];
 const find = (s, m, metric) => rows.find((r) => r.strategy === s && r.mode === m && r.metric === metric && r.status === 'ok');
 const hostCold = rows.find((r) => r.strategy === 'host' && r.metric === 'cold');
@@ -41,13 +41,16 @@ const fmt = (x, d = 2) => (x === undefined || Number.isNaN(x) ? '' : x.toFixed(d
 for (const r of rows) {
   r.ratio_naive = '';
   r.ratio_host = '';
+  r.ratio_chef = '';
   if (r.status !== 'ok' || r.strategy === 'host' || r.value === '') continue;
   const naive = num(find('naive', r.mode, r.metric));
   if (naive && (TIME.includes(r.metric) || SIZE.includes(r.metric))) r.ratio_naive = fmt(Number(r.value) / naive);
-  const host = r.metric === 'cold' ? num(hostCold) : r.metric === 'bump' && hostBump ? num(hostBump) : ['source', 'bump', 'dep', 'readme'].includes(r.metric) ? num(hostInc) : undefined;
+  const chef = num(find('cargo-chef-readme', r.mode, r.metric));
+  if (chef && TIME.includes(r.metric)) r.ratio_chef = fmt(Number(r.value) / chef);
+  const host = r.metric === 'cold' ? num(hostCold) : r.metric === 'bump' && hostBump ? num(hostBump) : ['source', 'bump', 'dep', 'add', 'readme'].includes(r.metric) ? num(hostInc) : undefined;
   if (host) r.ratio_host = fmt(Number(r.value) / host);
 }
-const outCols = ['run_id', 'project', ...cols.slice(0, 5), 'ratio_naive', 'ratio_host', ...cols.slice(5)];
+const outCols = ['run_id', 'project', ...cols.slice(0, 5), 'ratio_naive', 'ratio_chef', 'ratio_host', ...cols.slice(5)];
 const csv = [outCols.join(',')].concat(rows.map((r) => outCols.map((c) => {
   const v = c === 'run_id' ? meta.run_id : c === 'project' ? meta.project : (r[c] ?? '');
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -61,7 +64,7 @@ const md = [];
 md.push(`# Rebuild benchmark ${meta.run_id}${meta.smoke === '1' ? ' (smoke)' : ''}`, '');
 md.push(`Project \`${meta.project}\` (binary \`${meta.bin}\`), ${meta.date}, total run ${meta.elapsed} s.`, '');
 md.push('| machine | |', '|---|---|');
-for (const k of ['nproc', 'memory', 'cpu', 'docker', 'rustc', 'kernel']) md.push(`| ${k} | ${meta[k] ?? ''} |`);
+for (const k of ['nproc', 'memory', 'cpu', 'docker', 'buildx', 'buildkit', 'rustc', 'cargo', 'cargo_chef', 'glibc', 'kernel']) md.push(`| ${k} | ${meta[k] ?? ''} |`);
 md.push('');
 if (hostCold || hostInc) {
   md.push(`**Host limit** (\`cargo build --release\` on the host, crates fetched before): cold ${hostCold?.value ?? '–'} s, ` +
@@ -69,7 +72,7 @@ if (hostCold || hostInc) {
 }
 md.push('Cells: wall seconds (× naive in the same mode, × host limit: cold vs host cold; source/dep/readme vs host after a one-line change).', '');
 const scen = TIME.filter((t) => rows.some((r) => r.metric === t && r.strategy !== 'host'));
-const labels = { cold: 'cold', nochange: 'no change', source: 'one-line src', bump: 'patch bump', dep: 'dep added', readme: 'README edit' };
+const labels = { cold: 'cold', nochange: 'no change', source: 'one-line src', bump: 'patch bump', dep: 'dep added', add: 'dep added', readme: 'README edit', toolchain: 'toolchain bump' };
 for (const m of modes) {
   md.push(`## ${m === 'local' ? 'Local cache (everything kept)' : m === 'ephemeral' ? 'Ephemeral runner (cache mounts wiped before each build)' : m === 'runner' ? 'Fresh runner (a new builder per build, registry cache of the previous build; build step incl. cache import/export and --load)' : m}`, '');
   md.push(`| strategy | ${scen.map((s) => labels[s]).join(' | ')} |`, `|---|${scen.map(() => '---:').join('|')}|`);
@@ -86,11 +89,11 @@ for (const m of modes) {
   md.push('');
 }
 if (modes.includes('runner')) {
-  md.push('## Fresh-runner pipeline: builder start + build + push, seconds', '');
+  md.push('## Fresh-runner pipeline: builder start + build (incl. cache import/export, --load) + E2E + push, seconds', '');
   md.push(`| strategy | ${scen.map((s) => labels[s]).join(' | ')} |`, `|---|${scen.map(() => '---:').join('|')}|`);
   for (const s of strategies) {
     const cells = scen.map((t) => {
-      const parts = [`${t}:builder_start`, t, `${t}:push`].map((metric) => num(find(s, 'runner', metric)));
+      const parts = [`${t}:builder_start`, t, `${t}:e2e`, `${t}:push`].map((metric) => num(find(s, 'runner', metric)) ?? (metric.endsWith(':e2e') ? 0 : undefined));
       if (parts.some((x) => x === undefined)) return '';
       return `${fmt(parts.reduce((a, b) => a + b, 0), 1)} (${parts.map((x) => fmt(x, 1)).join(' + ')})`;
     });
@@ -111,10 +114,10 @@ if (sized.length) {
     'layers included, base images excluded): what a `mode=max` layer cache would have to store. ' +
     'Cache mounts: the `exec.cachemount` records, which `type=gha`/registry caches never export.', '');
 }
-const checks = rows.filter((r) => r.metric === 'run_check');
+const checks = rows.filter((r) => r.metric === 'run_check' || r.metric.endsWith(':e2e'));
 if (checks.length) {
-  md.push('## Run check', '');
-  for (const r of checks) md.push(`- ${r.strategy}: \`${r.note}\``);
+  md.push('## E2E (docker run of the loaded image)', '');
+  for (const r of checks) md.push(`- ${r.strategy} ${r.metric} ${r.value} s ${r.status}: \`${r.note}\``);
   md.push('');
 }
 const fails = rows.filter((r) => r.status === 'FAIL');
