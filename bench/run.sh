@@ -203,6 +203,12 @@ exec 9>"$BUILD_LOCK"
 locked() { flock 9; }
 unlocked() { flock -u 9; }
 
+# bump_lock DIR: the patch bump BENCH_BUMP (crate@version) in DIR's Cargo.lock; fails when the crate is not locked there
+bump_lock() {
+  grep -q "^name = \"${BENCH_BUMP%@*}\"" "$1/Cargo.lock" 2>/dev/null || return 1
+  (cd "$1" && cargo update --quiet -p "${BENCH_BUMP%@*}" --precise "${BENCH_BUMP#*@}")
+}
+
 # ---- host limit --------------------------------------------------------------------------------
 host_cold=""; host_inc=""
 if [ $host = 1 ]; then
@@ -217,8 +223,7 @@ if [ $host = 1 ]; then
   unlocked
   row host host cold "$host_cold" s ok "$(grep -c ' Compiling ' "$LOGS/host-cold.log" || true)" "cargo build --release (crates fetched before), empty target/"
   row host host source "$host_inc" s ok "$(grep -c ' Compiling ' "$LOGS/host-source.log" || true)" "after a one-line change in $main_rs"
-  if grep -q "^name = \"${BENCH_BUMP%@*}\"" "$H/Cargo.lock" 2>/dev/null \
-    && (cd "$H" && cargo update --quiet -p "${BENCH_BUMP%@*}" --precise "${BENCH_BUMP#*@}"); then
+  if bump_lock "$H"; then
     locked; t=$(now); (cd "$H" && "${hc[@]}") >"$LOGS/host-bump.log" 2>&1; hb=$(secs "$t" "$(now)"); unlocked
     row host host bump "$hb" s ok "$(grep -c ' Compiling ' "$LOGS/host-bump.log" || true)" "after the patch bump $BENCH_BUMP (download included)"
     log "host: patch bump ${hb}s"
@@ -262,8 +267,7 @@ apply_change() {  # $1 = scenario, $2 = context
         cp "$EXTRA/Cargo.toml.add-hex" "$2/Cargo.toml"; cp "$EXTRA/Cargo.lock.add-hex" "$2/Cargo.lock"
       else return 1; fi ;;
     bump)   # a patch bump of one crate (Renovate/Dependabot): BENCH_BUMP=crate@version
-      grep -q "^name = \"${BENCH_BUMP%@*}\"" "$2/Cargo.lock" 2>/dev/null || return 1
-      (cd "$2" && cargo update --quiet -p "${BENCH_BUMP%@*}" --precise "${BENCH_BUMP#*@}") ;;
+      bump_lock "$2" ;;
     readme) echo "bench edit $(date +%s%N)" >>"$2/README.md" ;;
     toolchain) return 1 ;;   # not implemented yet: see the header
     *) echo "unknown scenario $1" >&2; exit 2 ;;
