@@ -186,8 +186,8 @@ echo "strategy,mode,metric,value,unit,status,compiled_crates,note" >"$RAW"
 row() { local q='"'; echo "$1,$2,$3,$4,$5,$6,$7,\"${8//$q/$q$q}\"" >>"$RAW"; }   # note: CSV-quoted
 
 # ---- project: a plain copy (crates come from crates.io) ----------------------------------------
-BASE=$WORK/project-$(basename "$project")
-EXTRA=$WORK/extra-$(basename "$project"); rm -rf "$EXTRA"; mkdir -p "$EXTRA"
+BASE=$WORK/project-$PNAME
+EXTRA=$WORK/extra-$PNAME; rm -rf "$EXTRA"; mkdir -p "$EXTRA"
 log "preparing $project → $BASE"
 rm -rf "$BASE"; mkdir -p "$BASE"
 tar -C "$project" --exclude=./target --exclude=./Cargo.toml.add-hex --exclude=./Cargo.lock.add-hex --exclude=./.bench-bump -cf - . | tar -C "$BASE" -xf -
@@ -312,7 +312,7 @@ for spec in "${strategies[@]}"; do
         B=prd-bench-$$-$((++fresh_n)); t=$(now)
         lab-builder "$B" start 9>&-; fresh_builders+=("$B")   # 9>&-: its buildkitd must not inherit (and keep) the lock
         row "$name" "$mode" "$sc:builder_start" "$(secs "$t" "$(now)")" s ok "" "lab-builder start (fresh state)"
-        cref=$BENCH_REGISTRY/bench/$name-cache:$(basename "$project")-$RUN_ID
+        cref=$BENCH_REGISTRY/bench/$name-cache:$PNAME-$RUN_ID
         cache_flags=(--cache-from "type=registry,ref=$cref" --cache-to "type=registry,ref=$cref,mode=max")
       fi
       start_unix=$(date +%s); t=$(now)
@@ -320,7 +320,8 @@ for spec in "${strategies[@]}"; do
       if [ -n "$script" ]; then
         if [ "$mode" != runner ]; then row "$name" "$mode" "$sc" "" s skipped "" "scripted variants run in runner mode only"; continue; fi
         phases=$LOGS/$name-$sc.phases; : >"$phases"
-        PHASES_FILE=$phases "$script" build "$CTX" "$B" "$cref" "$tag" "$WORK/state-$name-$(basename "$project")-$RUN_ID" >"$blog" 2>&1 9>&- || rc=$?
+        state=$WORK/state-$name-$PNAME-$RUN_ID   # the variant's own store across scenarios (its actions/cache)
+        PHASES_FILE=$phases "$script" build "$CTX" "$B" "$cref" "$tag" "$state" >"$blog" 2>&1 9>&- || rc=$?
         s=$(secs "$t" "$(now)")
         while IFS=$'\t' read -r pn pv; do row "$name" "$mode" "$sc:phase:$pn" "$pv" - ok "" "reported by $(basename "$script")"; done <"$phases"
       else
@@ -338,7 +339,7 @@ for spec in "${strategies[@]}"; do
       fi
       if [ "$mode" = runner ] && [ $rc = 0 ] && [ -n "$script" ]; then
         t=$(now); prc=0
-        "$script" push "$CTX" "$B" "$cref" "$tag" "$WORK/state-$name-$(basename "$project")-$RUN_ID" \
+        "$script" push "$CTX" "$B" "$cref" "$tag" "$state" \
           "$BENCH_REGISTRY/bench/$name:$PNAME-$sc" >"$blog.push" 2>&1 9>&- || prc=$?
         row "$name" "$mode" "$sc:push" "$(secs "$t" "$(now)")" s "$([ $prc = 0 ] && echo ok || echo FAIL)" "" "variant push"
       elif [ "$mode" = runner ] && [ $rc = 0 ]; then
@@ -393,7 +394,7 @@ meta=$WORK/meta-$RUN_ID.env
 {
   echo "run_id=$RUN_ID"
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "project=$(basename "$project")"
+  echo "project=$PNAME"
   echo "bin=$bin"
   echo "nproc=$(nproc)"
   echo "memory=$mem"
