@@ -321,6 +321,9 @@ for spec in "${strategies[@]}"; do
         if [ "$mode" != runner ]; then row "$name" "$mode" "$sc" "" s skipped "" "scripted variants run in runner mode only"; continue; fi
         phases=$LOGS/$name-$sc.phases; : >"$phases"
         state=$WORK/state-$name-$PNAME-$RUN_ID   # the variant's own store across scenarios (its actions/cache)
+        "$script" prepare "$CTX" "$B" "$cref" "$tag" "$state" >"$blog.prepare" 2>&1 9>&- \
+          || { row "$name" "$mode" "$sc" "" s FAIL "" "prepare failed: $blog.prepare"; continue; }
+        t=$(now)   # prepare (the files the repository commits) is not part of the build
         PHASES_FILE=$phases "$script" build "$CTX" "$B" "$cref" "$tag" "$state" >"$blog" 2>&1 9>&- || rc=$?
         s=$(secs "$t" "$(now)")
         while IFS=$'\t' read -r pn pv; do row "$name" "$mode" "$sc:phase:$pn" "$pv" - ok "" "reported by $(basename "$script")"; done <"$phases"

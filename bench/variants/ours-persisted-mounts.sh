@@ -12,11 +12,8 @@ source "$(dirname "$0")/_common.sh"
 parse_args "$@"
 STORE="$STATE_DIR/mounts"; mkdir -p "$STORE"
 
+if [ "$MODE" = prepare ]; then copy_generated cache-mounts; exit 0; fi
 gen=$(mktemp -d); trap 'rm -rf "$gen"' EXIT
-generate cache-mounts "$gen"
-if [ "$MODE" = build ] || [ ! -f "$CTX/Dockerfile" ]; then
-  cp "$gen/cache-mounts/Dockerfile" "$CTX/Dockerfile"; cp "$gen/cache-mounts/.dockerignore" "$CTX/.dockerignore"
-fi
 base=$(awk '$1 == "FROM" && $3 == "AS" && $4 == "builder" { print $2 }' "$CTX/Dockerfile")
 mounts=$(grep -o -- '--mount=type=cache,[^ ]*' "$CTX/Dockerfile" | sort -u | tr '\n' ' ')
 # shellcheck disable=SC2086 # word splitting of the mount list is intended

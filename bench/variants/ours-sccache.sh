@@ -13,6 +13,20 @@ SCCACHE_VERSION=${SCCACHE_VERSION:-0.10.0}
 REDIS_PORT=${REDIS_PORT:-6390}
 LOG="$STATE_DIR/last-$MODE.log"
 
+# the Dockerfile: generated cargo-chef, patched (prepare: untimed, the repository would commit it)
+if [ "$MODE" = prepare ]; then
+  copy_generated cargo-chef
+  awk '
+    /^FROM chef AS builder/ { print; print "COPY --from=sccache sccache /usr/local/bin/sccache"; next }
+    /^RUN --mount=type=cache,target=\/usr\/local\/cargo\/registry/ && !done2 {
+      sub(/^RUN /, "RUN --mount=type=secret,id=sccache_redis,env=SCCACHE_REDIS_ENDPOINT \\\n    "); print; next }
+    /^    cargo chef cook / { sub(/^    /, "    export RUSTC_WRAPPER=/usr/local/bin/sccache CARGO_INCREMENTAL=0 \\&\\& sccache --zero-stats >/dev/null \\&\\& "); print $0 " && sccache --show-stats && sccache --stop-server >/dev/null"; next }
+    /^    cargo auditable build / { sub(/^    /, "    export RUSTC_WRAPPER=/usr/local/bin/sccache CARGO_INCREMENTAL=0 \\&\\& sccache --zero-stats >/dev/null \\&\\& "); sub(/ && \\$/, " \\&\\& sccache --show-stats \\&\\& sccache --stop-server >/dev/null \\&\\& \\"); print; next }
+    { print }' "$STATE_DIR/gen/cargo-chef/Dockerfile" >"$CTX/Dockerfile"
+  grep -q 'sccache --show-stats' "$CTX/Dockerfile" || { echo "ours-sccache: patching the generated Dockerfile failed" >&2; exit 1; }
+  exit 0
+fi
+
 # 1. sccache binary (fetch counted once: in the cold build, when STATE_DIR has none)
 t=$(now)
 if [ ! -x "$STATE_DIR/sccache-bin/sccache" ]; then
@@ -49,23 +63,7 @@ if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
 fi
 export SCCACHE_REDIS_SECRET="redis://127.0.0.1:$REDIS_PORT"
 
-# 3. Dockerfile: generated cargo-chef, patched
-if [ "$MODE" = build ] || [ ! -f "$CTX/Dockerfile" ]; then
-  gen=$(mktemp -d)
-  generate cargo-chef "$gen"
-  cp "$gen/cargo-chef/.dockerignore" "$CTX/.dockerignore"
-  awk '
-    /^FROM chef AS builder/ { print; print "COPY --from=sccache sccache /usr/local/bin/sccache"; next }
-    /^RUN --mount=type=cache,target=\/usr\/local\/cargo\/registry/ && !done2 {
-      sub(/^RUN /, "RUN --mount=type=secret,id=sccache_redis,env=SCCACHE_REDIS_ENDPOINT \\\n    "); print; next }
-    /^    cargo chef cook / { sub(/^    /, "    export RUSTC_WRAPPER=/usr/local/bin/sccache CARGO_INCREMENTAL=0 \\&\\& sccache --zero-stats >/dev/null \\&\\& "); print $0 " && sccache --show-stats && sccache --stop-server >/dev/null"; next }
-    /^    cargo auditable build / { sub(/^    /, "    export RUSTC_WRAPPER=/usr/local/bin/sccache CARGO_INCREMENTAL=0 \\&\\& sccache --zero-stats >/dev/null \\&\\& "); sub(/ && \\$/, " \\&\\& sccache --show-stats \\&\\& sccache --stop-server >/dev/null \\&\\& \\"); print; next }
-    { print }' "$gen/cargo-chef/Dockerfile" >"$CTX/Dockerfile"
-  rm -rf "$gen"
-  grep -q 'sccache --show-stats' "$CTX/Dockerfile" || { echo "ours-sccache: patching the generated Dockerfile failed" >&2; exit 1; }
-fi
-
-# 4. build (or push)
+# 3. build (or push)
 out=(--load -t "$IMAGE_TAG"); [ "$MODE" = push ] && out=(--push -t "$PUSH_REF")
 t=$(now)
 docker buildx build --builder "$BUILDER" --progress=plain \
@@ -75,7 +73,7 @@ docker buildx build --builder "$BUILDER" --progress=plain \
   "${out[@]}" "$CTX" 2>&1 | tee "$LOG" >&2
 phase "$MODE" "$t"
 
-# 5. hit rate over the RUNs that ran (a RUN restored from the registry cache prints nothing)
+# 4. hit rate over the RUNs that ran (a RUN restored from the registry cache prints nothing)
 rate=$(awk '/Cache hits  / && !/rate|\(/ { h += $NF } /Cache misses  / && !/\(/ { m += $NF } END { if (h + m) printf "%.0f", 100 * h / (h + m); else print "NA" }' "$LOG")
 phase sccache_hit_rate 0 "$rate"
 redis-cli -p "$REDIS_PORT" save >/dev/null
