@@ -18,6 +18,8 @@ export const STAGE = {
   AUDITABLE: 'cargo-auditable',
   /** Compiles the binaries into OUT_DIR (every strategy). */
   BUILDER: 'builder',
+  /** RUNNER: `FROM ${BINARIES}`, the builder stage or the runner's binaries (a named build context). */
+  BINARIES: 'binaries',
   /** The runtime image before the binaries (glibc guard). */
   RUNTIME_BASE: RUNTIME_BASE_STAGE,
   /** Checks the binaries against runtime-base. */

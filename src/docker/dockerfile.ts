@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { FileBase, FileBaseOptions, IResolver } from 'projen';
 import { RustDockerError, showValue } from '../errors';
-import { checkLine, renderInstruction, stageLocation } from './dockerfile-instruction';
+import { checkVariableName } from '../validators';
+import { checkLine, quoteValue, renderInstruction, stageLocation } from './dockerfile-instruction';
 import { DockerStage, DockerStageOptions } from './dockerfile-stage';
 
 export * from './dockerfile-stage';
@@ -29,7 +30,7 @@ const DIRECTIVES = ['syntax', 'check'];
  * stages and instructions.
  *
  * Rendered at synth: parser directives (`# syntax=…`, `# check=…`) on the first lines, then the
- * marker comment, then header comments, then the stages separated by blank lines, then raw lines.
+ * marker comment, then header comments, then the global ARGs, then the stages separated by blank lines, then raw lines.
  *
  * Errors name their `location`: `Dockerfile "<path>"` for the file's own (directives, stage
  * references, insertStage), and for a stage's `Dockerfile stage "builder" of "<path>"` (an unnamed
@@ -42,6 +43,7 @@ export class Dockerfile extends FileBase {
   private readonly directives = new Map<string, string>();
   private readonly header: string[] = [];
   private readonly _stages: DockerStage[] = [];
+  private readonly globalArgs: string[] = [];
   private readonly rawLines: string[] = [];
 
   public constructor(scope: IConstruct, filePath: string, options: DockerfileOptions = {}) {
@@ -94,6 +96,22 @@ export class Dockerfile extends FileBase {
         }
         this.header.push(...line.split(/\r\n|\r|\n/).map((l) => l.replace(/\s+$/, '')));
       }
+      return this;
+    });
+  }
+
+  /**
+   * A global `ARG name="default"` before the first FROM: FROM lines may use it (`FROM ${name}`), e.g. to
+   * pick a stage or a named build context with `--build-arg`. (Inside a stage it is only visible after
+   * an `ARG name` of its own.) Global args render in the order they were added.
+   */
+  public addGlobalArg(name: string, defaultValue?: string): Dockerfile {
+    return this.located(() => {
+      checkVariableName('global ARG name', name);
+      if (this.globalArgs.some((a) => a === name || a.startsWith(`${name}=`))) {
+        throw RustDockerError.forOption('global ARG name', `${showValue(name)} is already declared`, 'Declare each global ARG once');
+      }
+      this.globalArgs.push(defaultValue === undefined ? name : `${name}=${quoteValue(`global ARG ${name}`, defaultValue)}`);
       return this;
     });
   }
@@ -157,7 +175,8 @@ export class Dockerfile extends FileBase {
       out.push('');
     }
     out.push(...this.header.map((l) => (l === '' ? '#' : `# ${l}`)));
-    const blocks: string[][] = this._stages.map((s) => [...s.renderFromComment(), s.renderFrom(), ...s.instructions.map(renderInstruction)]);
+    const blocks: string[][] = this.globalArgs.length > 0 ? [this.globalArgs.map((a) => `ARG ${a}`)] : [];
+    blocks.push(...this._stages.map((s) => [...s.renderFromComment(), s.renderFrom(), ...s.instructions.map(renderInstruction)]));
     if (this.rawLines.length > 0) blocks.push([...this.rawLines]);
     for (const block of blocks) {
       if (out.length > 0) out.push('');

@@ -14,16 +14,18 @@ import { shellQuote } from '../shell';
  * (the builder checks the binaries against runtime-base's libraries) → `runtime` (runtime-base +
  * the checked binaries), so a binary that could not start on the runtime fails the build instead.
  */
-export function runtimeStages(file: Dockerfile, p: ImagePlan): { runtime: DockerStage; runtimeBase?: DockerStage; glibcGuard?: DockerStage } {
+export function runtimeStages(
+  file: Dockerfile, p: ImagePlan, binariesFrom: string,
+): { runtime: DockerStage; runtimeBase?: DockerStage; glibcGuard?: DockerStage } {
   if (!p.runtime.glibcGuard) {
     const runtime = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME, fromComment: runtimeFromComment(p) });
     prepareRuntime(runtime, p);
-    finishRuntime(runtime, p, STAGE.BUILDER);
+    finishRuntime(runtime, p, binariesFrom);
     return { runtime };
   }
   const runtimeBase = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME_BASE, fromComment: runtimeFromComment(p) });
   prepareRuntime(runtimeBase, p);
-  const glibcGuard = file.addStage({ from: STAGE.BUILDER, name: STAGE.GLIBC_GUARD });
+  const glibcGuard = guardStage(file, p, binariesFrom);
   glibcGuard.comment('fail the build, not the container start, when a binary needs a glibc version or a library the runtime image lacks');
   useBashWithPipefail(glibcGuard);
   // cross builds name the target platform in the guard's messages
@@ -34,6 +36,22 @@ export function runtimeStages(file: Dockerfile, p: ImagePlan): { runtime: Docker
   const runtime = file.addStage({ from: STAGE.RUNTIME_BASE, name: STAGE.RUNTIME });
   finishRuntime(runtime, p, STAGE.GLIBC_GUARD);
   return { runtime, runtimeBase, glibcGuard };
+}
+
+/**
+ * The guard's stage: the builder itself (it has readelf and the binaries), or with RUNNER a Debian image
+ * with binutils and the binaries of `binariesFrom`, so that BuildKit does not build the builder stage when
+ * the binaries come from the runner.
+ */
+function guardStage(file: Dockerfile, p: ImagePlan, binariesFrom: string): DockerStage {
+  const runner = p.builder.runner;
+  if (runner === undefined) return file.addStage({ from: STAGE.BUILDER, name: STAGE.GLIBC_GUARD });
+  const guard = file.addStage({ from: runner.guardImage, name: STAGE.GLIBC_GUARD });
+  guard.comment('readelf for the check (the binaries may come from the runner: this stage does not start from the builder)');
+  ignoreNext(guard, APT_UNPINNED);
+  guard.run({ commands: ['apt-get update', 'apt-get install -y --no-install-recommends binutils', 'rm -rf /var/lib/apt/lists/*'] });
+  guard.copy({ from: binariesFrom, sources: [`${OUT_DIR}/`], dest: `${OUT_DIR}/` });
+  return guard;
 }
 
 /**
@@ -53,9 +71,11 @@ function glibcGuardScript(p: ImagePlan): string[] {
   const platform = p.builder.crossCompile ? ' ($TARGETPLATFORM)' : '';
   // (pipefail: `grep -xF … >/dev/null` reads its whole input; `grep -q` would stop at the match and
   // could leave a SIGPIPE on its left, failing the pipeline)
-  const fix = p.runtime.base === RuntimeBase.CUSTOM
-    ? 'use a runtime image of the same Debian release as the builder (option "debianRelease"), or add the library to "runtimePackages"'
-    : `build and run on one Debian release (option "debianRelease", now ${p.builder.debianRelease}) without hand-picked images of another release, and add missing libraries to "runtimePackages"`;
+  const fix = p.builder.runner !== undefined
+    ? `binaries built on the CI runner need a runtime whose glibc is not older than the runner one (ubuntu-24.04: 2.39): set "debianRelease" to TRIXIE or "targetLibc" to MUSL; built here, build and run on one Debian release (now ${p.builder.debianRelease}) and add missing libraries to "runtimePackages"`
+    : p.runtime.base === RuntimeBase.CUSTOM
+      ? 'use a runtime image of the same Debian release as the builder (option "debianRelease"), or add the library to "runtimePackages"'
+      : `build and run on one Debian release (option "debianRelease", now ${p.builder.debianRelease}) without hand-picked images of another release, and add missing libraries to "runtimePackages"`;
   return [
     'command -v readelf >/dev/null || { echo "glibc guard: readelf is missing in the builder image: add binutils to buildPackages, or set glibcGuard to false" >&2; exit 1; };',
     'status=0;',

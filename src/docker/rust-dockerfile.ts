@@ -5,7 +5,7 @@ import {
   registryMounts, secretMounts, setupTarget, useBashWithPipefail, useToolchain,
 } from './build-steps';
 import { Dockerfile } from './dockerfile';
-import { STAGE } from './dockerfile-layout';
+import { OUT_DIR, STAGE } from './dockerfile-layout';
 import { DockerStage, RunMount } from './dockerfile-stage';
 import { runtimeStages } from './runtime-stages';
 import { dirOf, lockAwk, manifestAwk, stubFiles, touchSources } from './skeleton-rewrite';
@@ -25,12 +25,16 @@ import { shellWords } from '../shell';
  *   (dependency build with a cache-mounted copy of `target/`, then the real build) → `runtime`
  * - CACHE_MOUNTS: `builder` (cache mounts on registry, git db and target) → `runtime`
  * - NONE: `builder` (`COPY . .` + `cargo build`) → `runtime`
+ * - RUNNER: CARGO_CHEF's stages, then `binaries` (`FROM ${BINARIES}`, a global ARG defaulting to `builder`;
+ *   the workflow sets it to the named build context holding the runner's binaries) → `runtime`; the
+ *   glibc guard then starts from a Debian image with binutils, not from `builder`, so BuildKit skips the
+ *   build stages when the binaries come from the runner
  *
  * With `auditable`, a `cargo-auditable` stage (the tool, installed apart from the sources) precedes
  * `builder`, whose final build is `cargo auditable build`.
  *
- * Every strategy leaves the binaries in `/out` of the `builder` stage; the `runtime` stage copies
- * them to `/usr/local/bin`. The stages are built when the component is created; the file renders
+ * Every strategy leaves the binaries in `/out` of the `builder` stage (RUNNER: of the `binaries` stage);
+ * the `runtime` stage copies them to `/usr/local/bin`. The stages are built when the component is created; the file renders
  * at synth, so changes made through the escape hatches are kept.
  */
 export class RustDockerfile extends Component {
@@ -56,6 +60,8 @@ export class RustDockerfile extends Component {
   public readonly runtimeBase?: DockerStage;
   /** The stage that checks the binaries' glibc and library needs against `runtimeBase` (`glibcGuard`). */
   public readonly glibcGuard?: DockerStage;
+  /** RUNNER: `FROM ${BINARIES}`, the binaries from `builder` or from the runner's named build context. */
+  public readonly binaries?: DockerStage;
 
   public constructor(scope: IConstruct, plan: BuildPlan) {
     super(scope);
@@ -72,13 +78,25 @@ export class RustDockerfile extends Component {
     this.auditable = stages.auditable;
     this.runtimeBase = stages.runtimeBase;
     this.glibcGuard = stages.glibcGuard;
+    this.binaries = stages.binaries;
   }
+}
+
+/** The stages a strategy created (before the runtime stages). */
+interface BuildStages {
+  readonly builder: DockerStage;
+  readonly chef?: DockerStage;
+  readonly planner?: DockerStage;
+  readonly base?: DockerStage;
+  readonly skeleton?: DockerStage;
+  readonly auditable?: DockerStage;
 }
 
 /** The stages `renderStages` created. */
 interface RenderedStages {
   readonly builder: DockerStage;
   readonly runtime: DockerStage;
+  readonly binaries?: DockerStage;
   readonly chef?: DockerStage;
   readonly planner?: DockerStage;
   readonly base?: DockerStage;
@@ -98,8 +116,24 @@ function header(p: ImagePlan): string[] {
 
 /** Renders every stage of the plan into `file`. */
 function renderStages(file: Dockerfile, p: ImagePlan): RenderedStages {
+  const build = buildStages(file, p);
+  const runner = p.builder.runner;
+  if (runner === undefined) return { ...build, ...runtimeStages(file, p, STAGE.BUILDER) };
+  file.addGlobalArg(runner.buildArg, STAGE.BUILDER);
+  const binaries = file.addStage({
+    from: `\${${runner.buildArg}}`,
+    name: STAGE.BINARIES,
+    fromComment: `the binaries in ${OUT_DIR}: from the builder stage above (the default), or built on the CI runner and passed as the\n`
+      + `named build context "${runner.context}" (--build-arg ${runner.buildArg}=${runner.context} --build-context ${runner.context}=<dir with out/>)`,
+  });
+  return { ...build, binaries, ...runtimeStages(file, p, STAGE.BINARIES) };
+}
+
+/** The build stages of the strategy (RUNNER: CARGO_CHEF's, for building the Dockerfile alone). */
+function buildStages(file: Dockerfile, p: ImagePlan): BuildStages {
   switch (p.builder.dependencyCaching) {
-    case DependencyCaching.CARGO_CHEF: return cargoChef(file, p);
+    case DependencyCaching.CARGO_CHEF:
+    case DependencyCaching.RUNNER: return cargoChef(file, p);
     case DependencyCaching.SKELETON: return skeleton(file, p);
     case DependencyCaching.CACHE_MOUNTS: return singleBuilder(file, p, true);
     default: return singleBuilder(file, p, false);
@@ -109,7 +143,7 @@ function renderStages(file: Dockerfile, p: ImagePlan): RenderedStages {
 // ---------------------------------------------------------------------------------------------
 // strategies
 
-function cargoChef(file: Dockerfile, p: ImagePlan): RenderedStages {
+function cargoChef(file: Dockerfile, p: ImagePlan): BuildStages {
   const chef = file.addStage({ from: p.builder.chef?.image ?? p.builder.rustImage, name: STAGE.CHEF, platform: buildPlatform(p) });
   useToolchain(chef, p);
   if ((p.builder.chef !== undefined && p.builder.chef.image === undefined)) {
@@ -138,10 +172,10 @@ function cargoChef(file: Dockerfile, p: ImagePlan): RenderedStages {
   builder.copy({ sources: ['.'], dest: '.' });
   builder.runWith({ commands: [finalCargoBuild(p), ...copyOut(p)], mounts: [...registryMounts(p), ...secretMounts(p)] });
 
-  return { chef, planner, auditable, builder, ...runtimeStages(file, p) };
+  return { chef, planner, auditable, builder };
 }
 
-function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
+function skeleton(file: Dockerfile, p: ImagePlan): BuildStages {
   const base = file.addStage({ from: p.builder.rustImage, name: STAGE.BASE, platform: buildPlatform(p) });
   useToolchain(base, p);
   base.workdir(BUILD_DIR);
@@ -192,10 +226,10 @@ function skeleton(file: Dockerfile, p: ImagePlan): RenderedStages {
     mounts: [...registryMounts(p), ...secretMounts(p)],
   });
 
-  return { base, skeleton: skel, auditable, builder, ...runtimeStages(file, p) };
+  return { base, skeleton: skel, auditable, builder };
 }
 
-function singleBuilder(file: Dockerfile, p: ImagePlan, cacheMounts: boolean): RenderedStages {
+function singleBuilder(file: Dockerfile, p: ImagePlan, cacheMounts: boolean): BuildStages {
   const auditable = auditableStage(file, p);
   const builder = file.addStage({ from: p.builder.rustImage, name: STAGE.BUILDER, platform: buildPlatform(p) });
   useToolchain(builder, p);
@@ -217,5 +251,5 @@ function singleBuilder(file: Dockerfile, p: ImagePlan, cacheMounts: boolean): Re
     commands: [...(cacheMounts ? [touchSources(p)] : []), finalCargoBuild(p), ...copyOut(p)],
     mounts,
   });
-  return { auditable, builder, ...runtimeStages(file, p) };
+  return { auditable, builder };
 }

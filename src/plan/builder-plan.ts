@@ -42,6 +42,28 @@ export interface AuditablePlan {
   readonly version: string;
 }
 
+/**
+ * RUNNER: how the image takes binaries built on the GitHub runner. The Dockerfile declares the global
+ * `ARG <buildArg>` (default: its own builder stage) and a stage `FROM ${<buildArg>}`; the workflow sets
+ * the arg to `context`, a named build context whose `out/` holds the binaries.
+ */
+export interface RunnerBinariesPlan {
+  /** The global build arg naming where the binaries come from (`BINARIES`). */
+  readonly buildArg: string;
+  /** The named build context the workflow passes (`runner-binaries`): a folder with `out/<binary>`. */
+  readonly context: string;
+  /**
+   * Image of the glibc-guard stage (it installs binutils for readelf): the guard may not start from the
+   * builder stage, or BuildKit would build it even when the binaries come from the runner.
+   */
+  readonly guardImage: string;
+}
+
+/** RUNNER: the global build arg choosing where the binaries come from. */
+export const RUNNER_BINARIES_ARG = 'BINARIES';
+/** RUNNER: the named build context (a folder with `out/<binary>`) the workflow passes for the binaries. */
+export const RUNNER_BINARIES_CONTEXT = 'runner-binaries';
+
 /** The build stages: images, toolchain, target, packages, secrets and caches. */
 export interface BuilderPlan {
   /** Strategy for dependency caching. */
@@ -58,8 +80,10 @@ export interface BuilderPlan {
   readonly debianRelease: DebianRelease;
   /** Builder image (digest-pinned when configured). */
   readonly rustImage: string;
-  /** cargo-chef (CARGO_CHEF only). */
+  /** cargo-chef (CARGO_CHEF, and RUNNER's stand-alone build). */
   readonly chef?: ChefPlan;
+  /** RUNNER: the binaries may come from the runner (a named build context); undefined for the other strategies. */
+  readonly runner?: RunnerBinariesPlan;
   /** cargo-auditable on the final build; undefined: plain `cargo build`. */
   readonly auditable?: AuditablePlan;
   /** Target C library. */
@@ -126,7 +150,10 @@ export function resolveBuilderPlan(
   const chef = errors.attempt(() => resolveChef(options, dependencyCaching, rustVersion, codename), undefined);
   const unpinnedRuntime = runtimeImageOf(options, runtimeBase, debianRelease);
   const runtimeImageValid = runtimeBase !== RuntimeBase.CUSTOM || errors.attempt(() => checkImageReference('runtimeImage', unpinnedRuntime) !== undefined, false);
-  const usedImages = [unpinnedRust, ...(chef?.image ? [chef.image] : []), ...(runtimeBase === RuntimeBase.SCRATCH ? [] : [unpinnedRuntime])];
+  const runnerGuardImage = dependencyCaching === DependencyCaching.RUNNER && (options.glibcGuard ?? true) && runtimeBase !== RuntimeBase.SCRATCH
+    ? `debian:${codename}-slim` : undefined;
+  const usedImages = [unpinnedRust, ...(chef?.image ? [chef.image] : []), ...(runtimeBase === RuntimeBase.SCRATCH ? [] : [unpinnedRuntime]),
+    ...(runnerGuardImage ? [runnerGuardImage] : [])];
   const digests = errors.attempt(() => resolveDigests(options.imageDigests, usedImages), {});
   const pin = (image: string) => (digests[image] ? `${image}@${digests[image]}` : image);
 
@@ -140,6 +167,8 @@ export function resolveBuilderPlan(
         'Use a Debian-based Rust image (e.g. "rust:1.95-slim-bookworm"): MUSL binaries are built there with musl-tools');
     }
   }, undefined);
+  errors.attempt(() => checkRunnerCross(dependencyCaching, crossCompile), undefined);
+  errors.attempt(() => checkRunnerRuntime(dependencyCaching, runtimeBase), undefined);
   // (an image that is not a valid reference is reported once, not again by the release check)
   const releaseNotes = !rustImageValid || !runtimeImageValid ? [] : errors.attempt(
     () => checkReleases(options, { debianRelease, targetLibc, runtime: runtimeBase, builder: builderImage, runtimeImage: unpinnedRuntime }), []);
@@ -156,6 +185,8 @@ export function resolveBuilderPlan(
       debianRelease,
       rustImage: pin(unpinnedRust),
       chef: chef === undefined ? undefined : { image: chef.image === undefined ? undefined : pin(chef.image) },
+      runner: dependencyCaching !== DependencyCaching.RUNNER ? undefined
+        : { buildArg: RUNNER_BINARIES_ARG, context: RUNNER_BINARIES_CONTEXT, guardImage: pin(runnerGuardImage ?? `debian:${codename}-slim`) },
       auditable: errors.attempt(() => resolveAuditable(options, rustVersion, ws.vendorDirs), undefined),
       targetLibc,
       crossCompile,
@@ -179,6 +210,10 @@ export function resolveBuilderPlan(
 function resolveCaching(options: DockerfileSettings, ws: CargoWorkspaceFacts): DependencyCaching {
   const clashes = ws.lockNameClashes;
   if (options.dependencyCaching === undefined) return clashes.length > 0 ? DependencyCaching.SKELETON : DependencyCaching.CARGO_CHEF;
+  if (options.dependencyCaching === DependencyCaching.RUNNER && clashes.length > 0) {
+    throw RustDockerError.forOption('dependencyCaching', `RUNNER keeps the CARGO_CHEF stages for building the Dockerfile alone, and cargo-chef cannot build this workspace: Cargo.lock also holds registry crates named like the members ${clashes.map(c => showValue(c)).join(', ')}`,
+      'Use DependencyCaching.SKELETON, or rename the member');
+  }
   if (options.dependencyCaching === DependencyCaching.CARGO_CHEF && clashes.length > 0) {
     throw RustDockerError.forOption('dependencyCaching', `CARGO_CHEF cannot build this workspace: Cargo.lock also holds registry crates named like the members ${clashes.map(c => showValue(c)).join(', ')}, `
       + 'whose versioned references cargo-chef\'s recipe does not rewrite (cargo chef cook --locked fails)',
@@ -187,11 +222,28 @@ function resolveCaching(options: DockerfileSettings, ws: CargoWorkspaceFacts): D
   return options.dependencyCaching;
 }
 
+/** RUNNER: the runner builds natively for its own architecture, so the image does not cross-compile. */
+function checkRunnerCross(caching: DependencyCaching, crossCompile: boolean): void {
+  if (caching === DependencyCaching.RUNNER && crossCompile) {
+    throw RustDockerError.forOption('crossCompile', 'is true, but DependencyCaching.RUNNER builds the binaries natively on each platform\'s runner',
+      'Set "crossCompile" to false and "multiArchStrategy" to NATIVE_RUNNERS for several platforms, or use DependencyCaching.CARGO_CHEF');
+  }
+}
+
+/** RUNNER: SCRATCH takes its CA certificates from the builder stage, which a runner build skips. */
+function checkRunnerRuntime(caching: DependencyCaching, runtime: RuntimeBase): void {
+  if (caching === DependencyCaching.RUNNER && runtime === RuntimeBase.SCRATCH) {
+    throw RustDockerError.forOption('runtime', 'SCRATCH takes its CA certificates from the builder stage, which DependencyCaching.RUNNER skips when the binaries come from the runner',
+      'Use RuntimeBase.DISTROLESS_STATIC (static binaries, with CA certificates), or another "dependencyCaching"');
+  }
+}
+
 /** CARGO_CHEF: the chef image (the user's, or the official one of the same Rust and Debian), or none to install cargo-chef into `rustImage`. */
 function resolveChef(options: DockerfileSettings, caching: DependencyCaching, rustVersion: string, codename: string): ChefPlan | undefined {
-  if (caching !== DependencyCaching.CARGO_CHEF) {
+  if (caching !== DependencyCaching.CARGO_CHEF && caching !== DependencyCaching.RUNNER) {
     if (options.chefImage !== undefined) {
-      throw RustDockerError.forOption('chefImage', `is only used by DependencyCaching.CARGO_CHEF, but "dependencyCaching" is ${enumName(caching)}`, 'Remove "chefImage" or use DependencyCaching.CARGO_CHEF');
+      throw RustDockerError.forOption('chefImage', `is only used by DependencyCaching.CARGO_CHEF (and RUNNER's stand-alone build), but "dependencyCaching" is ${enumName(caching)}`,
+        'Remove "chefImage" or use DependencyCaching.CARGO_CHEF');
     }
     return undefined;
   }

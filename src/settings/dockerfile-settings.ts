@@ -20,6 +20,18 @@ export enum DependencyCaching {
   CACHE_MOUNTS = 'cache-mounts',
   /** Plain copy-and-build: every change recompiles everything. The honest baseline. */
   NONE = 'none',
+  /**
+   * Build on the GitHub runner, not in the image: each build job installs the toolchain with rustup,
+   * restores `target/` and the cargo registry with `actions/cache` (falling back to the previous
+   * Cargo.lock's cache, so a dependency bump recompiles only what changed), runs `cargo build` natively
+   * and hands the binaries to the image build as a named build context (`BINARIES=runner-binaries`).
+   * The Dockerfile keeps the CARGO_CHEF stages behind `ARG BINARIES=builder`, so `docker build` (and
+   * `docker:build`) still builds it alone; the glibc-guard stage checks the runner's binaries against
+   * the runtime image in both cases. A glibc binary needs a runtime at least as new as the runner
+   * (ubuntu-24.04: glibc 2.39, so `debianRelease` TRIXIE), or use `targetLibc` MUSL. Not with QEMU or
+   * CROSS_COMPILE multi-arch builds (NATIVE_RUNNERS builds each platform on its own runner).
+   */
+  RUNNER = 'runner',
 }
 
 /** The C library the Rust binary links against. */

@@ -47,7 +47,11 @@ for (const caching of Object.values(DependencyCaching)) {
   }
 }
 export const name = (c: Combo) => `${c.caching} × ${c.runtime} × ${c.libc}${c.cross ? ' × cross' : ''} × ${c.shape}`;
-export const rejected = combos.filter(c => c.libc === TargetLibc.GNU && STATIC_ONLY.includes(c.runtime));
+/** A glibc binary on a runtime without glibc. */
+export const rejectedLibc = (c: Combo) => c.libc === TargetLibc.GNU && STATIC_ONLY.includes(c.runtime);
+/** RUNNER: the runner builds natively (no cross-compilation), and SCRATCH's CA certificates come from the builder it skips. */
+export const rejectedRunner = (c: Combo) => c.caching === DependencyCaching.RUNNER && (c.cross || c.runtime === RuntimeBase.SCRATCH);
+export const rejected = combos.filter(c => rejectedLibc(c) || rejectedRunner(c));
 export const accepted = combos.filter(c => !rejected.includes(c));
 
 export function options(c: Combo): RustDockerSettings {

@@ -260,6 +260,23 @@ describe('DockerStage instructions', () => {
     expect(thrown(() => renderStage(s => s.lintIgnore(['DL3008'], 'a\nRUN evil'))).message).toMatch(/^option "lintIgnore"/);
   });
 
+  test('addGlobalArg: ARG lines after the header and before the first FROM, usable in FROM; names validated, declared once', () => {
+    // GIVEN a Dockerfile with a header, a global arg and a stage FROM ${arg}
+    const project = newProject();
+    const df = new Dockerfile(project, 'Dockerfile', { syntax: '', header: ['hello'] });
+    df.addStage({ from: 'debian:trixie-slim', name: 'builder' }).run('true');
+    df.addStage({ from: '${BINARIES}', name: 'binaries' });
+    df.addGlobalArg('BINARIES', 'builder').addGlobalArg('OTHER');
+    // WHEN rendered THEN the args come before every stage, in order, quoted
+    const text = synth(project);
+    expect(text).toContain('# hello\n\nARG BINARIES="builder"\nARG OTHER\n\nFROM debian:trixie-slim AS builder\n');
+    expect(text).toContain('FROM ${BINARIES} AS binaries');
+    expect(lintDockerfile(text)).toEqual([]);
+    // AND bad or repeated names are refused
+    expect(thrownError(() => df.addGlobalArg('A B')).message).toMatch(/^option "global ARG name": "A B" is not a variable name/);
+    expect(thrownError(() => df.addGlobalArg('BINARIES')).message).toMatch(/^option "global ARG name": "BINARIES" is already declared/);
+  });
+
   test('fromComment: comment lines right above the FROM line', () => {
     const project = newProject();
     const df = new Dockerfile(project, 'Dockerfile', { syntax: '' });

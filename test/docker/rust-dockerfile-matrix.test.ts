@@ -4,7 +4,7 @@
  * exec-form JSON, shellcheck on every RUN) and has the structure its strategy promises; rejected
  * ones fail at plan time with an error naming the option, the value and the fix.
  */
-import { accepted, Combo, combos, CUSTOM_RUNTIME_IMAGE, name, rejected, render, SHAPES } from './dockerfile-combos';
+import { accepted, Combo, combos, CUSTOM_RUNTIME_IMAGE, name, rejected, rejectedLibc, render, SHAPES } from './dockerfile-combos';
 import { DependencyCaching, RuntimeBase, TargetLibc } from '../../src/settings';
 import { lintDockerfile } from '../util/dockerfile-lint';
 
@@ -22,7 +22,11 @@ const STAGES: { [s: string]: string[] } = {
   [DependencyCaching.SKELETON]: ['base', 'skeleton', 'cargo-auditable', 'builder'],
   [DependencyCaching.CACHE_MOUNTS]: ['cargo-auditable', 'builder'],
   [DependencyCaching.NONE]: ['cargo-auditable', 'builder'],
+  // CARGO_CHEF's stages (the Dockerfile builds alone), then the binaries: builder's, or the runner's
+  [DependencyCaching.RUNNER]: ['chef', 'planner', 'cargo-auditable', 'builder', 'binaries'],
 };
+const chefStages = (c: Combo) => c.caching === DependencyCaching.CARGO_CHEF || c.caching === DependencyCaching.RUNNER;
+const runner = (c: Combo) => c.caching === DependencyCaching.RUNNER;
 /** Every runtime but SCRATCH gets the glibc guard between its base and the final stage. */
 const guarded = (c: Combo) => c.runtime !== RuntimeBase.SCRATCH;
 const RUNTIME_STAGES = (c: Combo) => (guarded(c) ? ['runtime-base', 'glibc-guard', 'runtime'] : ['runtime']);
@@ -39,8 +43,9 @@ function stages(text: string): Array<{ from: string; name: string; lines: string
 }
 
 test('the matrix covers every combination', () => {
-  expect(combos).toHaveLength(4 * 6 * 2 * 2 * 2);
-  expect(rejected).toHaveLength(4 * 3 * 2 * 2);
+  expect(combos).toHaveLength(5 * 6 * 2 * 2 * 2);
+  // GNU on a static-only runtime; RUNNER cross-compiled (24, 6 of them GNU on static-only) or on SCRATCH (MUSL: 2)
+  expect(rejected).toHaveLength(5 * 3 * 2 * 2 + 18 + 2);
 });
 
 describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
@@ -61,17 +66,18 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
     expect(all.map(s => s.name)).toEqual([...STAGES[c.caching], ...RUNTIME_STAGES(c)]);
     const platform = c.cross ? '--platform=$BUILDPLATFORM ' : '';
     // the first build stage and cargo-auditable's: the same image
-    const external = all.filter(s => s.name !== 'runtime' && s.name !== 'runtime-base' && !all.some(o => o.name === s.from));
+    // (RUNNER: the binaries stage names a build arg, its guard a Debian image with binutils)
+    const external = all.filter(s => !['runtime', 'runtime-base', 'binaries', 'glibc-guard'].includes(s.name) && !all.some(o => o.name === s.from));
     expect(external.map(s => s.name).sort()).toEqual([firstBuild.name, 'cargo-auditable'].sort());
     expect(external[1].from).toBe(external[0].from);
-    const buildImage = c.caching === DependencyCaching.CARGO_CHEF
+    const buildImage = chefStages(c)
       ? `lukemathwalker/cargo-chef:latest-rust-${SHAPES[c.shape].rustImage.split(':')[1]}`
       : SHAPES[c.shape].rustImage;
     expect(external[0].from).toBe(`${platform}${buildImage}`);
     // the runtime stage is the target platform: never --platform
     expect(byName(guarded(c) ? 'runtime-base' : 'runtime').from).toBe(RUNTIME_FROM[c.runtime]);
     if (guarded(c)) {
-      expect(byName('glibc-guard').from).toBe('builder');
+      expect(byName('glibc-guard').from).toBe(runner(c) ? 'debian:trixie-slim' : 'builder');
       expect(byName('runtime').from).toBe('runtime-base');
     }
   });
@@ -87,6 +93,7 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
 
   test('every cargo command: --locked, same flags, secret mount, --target when MUSL or cross', () => {
     expect(cargoRuns.length).toBe(c.caching === DependencyCaching.NONE || c.caching === DependencyCaching.CACHE_MOUNTS ? 1 : 2);
+    // the guard reads the binaries with the readelf its stage installs
     const flags = (l: string) => /cargo (?:auditable build|build|chef cook) (.*?)(?: --recipe-path recipe\.json)?(?: &&|$)/.exec(l.replace(/^.*?(?=cargo (auditable build|build|chef cook))/, ''))![1];
     for (const l of cargoRuns) {
       expect(l).toContain('--locked');
@@ -102,7 +109,7 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
   test('dependency layer before the sources', () => {
     const copyAll = builder.lines.indexOf('COPY . .');
     const build = builder.lines.findIndex(l => /cargo (auditable )?build/.test(l));
-    if (c.caching === DependencyCaching.CARGO_CHEF) {
+    if (chefStages(c)) {
       const cook = builder.lines.findIndex(l => l.includes('cargo chef cook'));
       expect(cook).toBeLessThan(copyAll);
       expect(byName('planner').lines).toContain(`RUN cargo chef prepare --recipe-path recipe.json${c.shape === 'workspace' ? ' --bin worker' : ''}`);
@@ -141,6 +148,14 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
     const rt = byName('runtime').lines;
     const bin = SHAPES[c.shape].bin;
     expect(rt).toContain(`COPY --from=${guarded(c) ? 'glibc-guard' : 'builder'} /out/${bin} /usr/local/bin/`);
+    if (runner(c)) {
+      expect(text).toMatch(/^ARG BINARIES="builder"$/m);
+      expect(byName('binaries').from).toBe('${BINARIES}');
+      expect(byName('glibc-guard').lines).toContain('COPY --from=binaries /out/ /out/');
+      // nothing after the binaries stage reads the builder: BuildKit skips it when the binaries come from the runner
+      const after = all.slice(all.findIndex(s => s.name === 'binaries') + 1);
+      expect(after.flatMap(s => [s.from, ...s.lines]).filter(l => /\bbuilder\b/.test(l) && !l.includes('echo'))).toEqual([]);
+    }
     expect(rt).toContain(`ENTRYPOINT ["/usr/local/bin/${bin}"]`);
     const uid = c.runtime === RuntimeBase.DISTROLESS_CC || c.runtime === RuntimeBase.DISTROLESS_STATIC ? 65532 : 10001;
     expect(rt).toContain(`USER ${uid}:${uid}`);
@@ -150,7 +165,15 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
 });
 
 describe.each(rejected.map(c => [name(c), c] as const))('rejected: %s', (_n, c) => {
-  test('fails at plan time naming targetLibc, the value and the fix', () => {
-    expect(() => render(c)).toThrow(/^option "targetLibc": GNU builds a glibc binary, but runtime (SCRATCH|DISTROLESS_STATIC|ALPINE) .*could not start\. Set "targetLibc" to MUSL/);
+  test('fails at plan time naming the option, the value and the fix', () => {
+    if (rejectedLibc(c)) {
+      expect(() => render(c)).toThrow(/option "targetLibc": GNU builds a glibc binary, but runtime (SCRATCH|DISTROLESS_STATIC|ALPINE) .*could not start\. Set "targetLibc" to MUSL/);
+    }
+    if (runner(c) && c.cross) {
+      expect(() => render(c)).toThrow(/option "crossCompile": is true, but DependencyCaching\.RUNNER builds the binaries natively.*Set "crossCompile" to false and "multiArchStrategy" to NATIVE_RUNNERS/);
+    }
+    if (runner(c) && c.runtime === RuntimeBase.SCRATCH) {
+      expect(() => render(c)).toThrow(/option "runtime": SCRATCH takes its CA certificates from the builder stage.*Use RuntimeBase\.DISTROLESS_STATIC/);
+    }
   });
 });

@@ -256,6 +256,57 @@ describe('CACHE_MOUNTS and NONE', () => {
   });
 });
 
+describe('RUNNER', () => {
+  test('a global ARG BINARIES before the first FROM, CARGO_CHEF\'s stages unchanged, then FROM ${BINARIES} AS binaries', () => {
+    // GIVEN RUNNER and CARGO_CHEF for the same crate
+    const runner = synth('single-crate', { dependencyCaching: DependencyCaching.RUNNER });
+    const chef = synth('single-crate', { dependencyCaching: DependencyCaching.CARGO_CHEF });
+    const l = lines(runner.text);
+    // THEN the only ARG before the first FROM is BINARIES, defaulting to the builder stage (docker build alone builds it)
+    const firstFrom = l.findIndex(x => x.startsWith('FROM '));
+    expect(l.slice(0, firstFrom).filter(x => !x.startsWith('#') && x !== '')).toEqual(['ARG BINARIES="builder"']);
+    // AND the build stages are CARGO_CHEF's, instruction for instruction
+    for (const name of ['chef', 'planner', 'cargo-auditable', 'builder']) expect(stage(runner.text, name)).toEqual(stage(chef.text, name));
+    // AND the binaries stage names the arg, between the builder and the runtime stages
+    expect(runner.df.file.stages.map(x => x.name)).toEqual([...chef.df.file.stages.map(x => x.name).slice(0, -3), 'binaries', 'runtime-base', 'glibc-guard', 'runtime']);
+    expect(chef.df.file.stages.map(x => x.name)).toEqual(['chef', 'planner', 'builder', 'runtime-base', 'glibc-guard', 'runtime']);
+    expect(stage(runner.text, 'binaries')).toEqual(['FROM ${BINARIES} AS binaries']);
+    expect(runner.df.binaries?.from).toBe('${BINARIES}');
+    expect(runner.text).toContain('#   Dependency caching: RUNNER');
+    expect(lintDockerfile(runner.text)).toEqual([]);
+  });
+
+  test('the glibc guard starts from a Debian image with binutils and the binaries stage, not from the builder, so BuildKit skips the builder for runner binaries', () => {
+    // GIVEN RUNNER
+    const { text } = synth('single-crate', { dependencyCaching: DependencyCaching.RUNNER });
+    // THEN the guard installs readelf on debian:<release>-slim, copies /out from binaries, then checks against runtime-base
+    const guard = stage(text, 'glibc-guard');
+    expect(guard.slice(0, 3)).toEqual([
+      'FROM debian:trixie-slim AS glibc-guard',
+      'RUN apt-get update && apt-get install -y --no-install-recommends binutils && rm -rf /var/lib/apt/lists/*',
+      'COPY --from=binaries /out/ /out/',
+    ]);
+    expect(guard[4]).toMatch(/^RUN --mount=type=bind,from=runtime-base,target=\/runtime /);
+    // AND its fix names the runner's glibc
+    expect(guard[4]).toContain('a runtime whose glibc is not older than the runner one (ubuntu-24.04: 2.39): set "debianRelease" to TRIXIE or "targetLibc" to MUSL');
+    // AND the runtime takes the checked binaries; no stage after binaries refers to the builder
+    expect(stage(text, 'runtime')[1]).toBe('COPY --from=glibc-guard /out/hello /usr/local/bin/');
+    const after = text.slice(text.indexOf('AS binaries'));
+    expect(after).not.toMatch(/(FROM|--from=)builder\b/);
+  });
+
+  test('without the guard the runtime copies from the binaries stage; imageDigests may pin the guard\'s image', () => {
+    // GIVEN RUNNER without the guard
+    const { text } = synth('single-crate', { dependencyCaching: DependencyCaching.RUNNER, glibcGuard: false });
+    // THEN the runtime copies from binaries
+    expect(text).toContain('COPY --from=binaries /out/hello /usr/local/bin/');
+    // GIVEN a digest for the guard's image THEN the guard's FROM is pinned
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const pinned = synth('single-crate', { dependencyCaching: DependencyCaching.RUNNER, imageDigests: { 'debian:trixie-slim': digest } }).text;
+    expect(stage(pinned, 'glibc-guard')[0]).toBe(`FROM debian:trixie-slim@${digest} AS glibc-guard`);
+  });
+});
+
 describe('targets', () => {
   test('cross-compilation: build stages on $BUILDPLATFORM, TARGETARCH mapped, cross linker, runtime without --platform', () => {
     const { text } = synth('single-crate', { crossCompile: true, dependencyCaching: DependencyCaching.SKELETON });
