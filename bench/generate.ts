@@ -28,6 +28,7 @@ export const STRATEGIES: { [name: string]: DependencyCaching } = {
   'cache-mounts': DependencyCaching.CACHE_MOUNTS,
   'none': DependencyCaching.NONE,
   'cargo-chef': DependencyCaching.CARGO_CHEF,
+  'runner': DependencyCaching.RUNNER,
 };
 
 export interface GeneratedStrategy {

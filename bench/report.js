@@ -70,7 +70,7 @@ if (hostCold || hostInc) {
   md.push(`**Host limit** (\`cargo build --release\` on the host, crates fetched before): cold ${hostCold?.value ?? '–'} s, ` +
     `after a one-line change ${hostInc?.value ?? '–'} s.`, '');
 }
-md.push('Cells: wall seconds (× naive in the same mode, × host limit: cold vs host cold; source/dep/readme vs host after a one-line change).', '');
+md.push('Cells: wall seconds (× naive and × the cargo-chef README recipe in the same mode, × host limit: cold vs host cold; source/dep/readme vs host after a one-line change).', '');
 const scen = TIME.filter((t) => rows.some((r) => r.metric === t && r.strategy !== 'host'));
 const labels = { cold: 'cold', nochange: 'no change', source: 'one-line src', bump: 'patch bump', dep: 'dep added', add: 'dep added', readme: 'README edit', toolchain: 'toolchain bump' };
 for (const m of modes) {
@@ -81,7 +81,7 @@ for (const m of modes) {
       const r = rows.find((x) => x.strategy === s && x.mode === m && x.metric === t);
       if (!r) return '';
       if (r.status !== 'ok') return r.status;
-      const extra = [r.ratio_naive && s !== 'naive' ? `${r.ratio_naive}× naive` : '', r.ratio_host ? `${r.ratio_host}× host` : ''].filter(Boolean).join(', ');
+      const extra = [r.ratio_naive && s !== 'naive' ? `${r.ratio_naive}× naive` : '', r.ratio_chef && s !== 'cargo-chef-readme' ? `${r.ratio_chef}× chef` : '', r.ratio_host ? `${r.ratio_host}× host` : ''].filter(Boolean).join(', ');
       return `${r.value}${extra ? ` (${extra})` : ''}`;
     });
     if (cells.some(Boolean)) md.push(`| ${s} | ${cells.join(' | ')} |`);
@@ -100,6 +100,18 @@ if (modes.includes('runner')) {
     if (cells.some(Boolean)) md.push(`| ${s} | ${cells.join(' | ')} |`);
   }
   md.push('');
+}
+const phased = strategies.filter((s) => rows.some((r) => r.strategy === s && r.metric.includes(':phase:')));
+if (phased.length) {
+  md.push('## Phases of the scripted variants (seconds unless named otherwise; inside the build step above)', '');
+  for (const s of phased) {
+    md.push(`### ${s}`, '', '| scenario | phases |', '|---|---|');
+    for (const t of scen) {
+      const ph = rows.filter((r) => r.strategy === s && r.metric.startsWith(`${t}:phase:`));
+      if (ph.length) md.push(`| ${labels[t]} | ${ph.map((r) => `${r.metric.slice(t.length + 7)} ${/bytes$/.test(r.metric) ? human(num(r)) : r.value}`).join(' · ')} |`);
+    }
+    md.push('');
+  }
 }
 const sized = strategies.filter((s) => rows.some((r) => r.strategy === s && SIZE.includes(r.metric)));
 if (sized.length) {

@@ -34,7 +34,10 @@ if [ "$MODE" = build ]; then
   grep -qF 'FROM ${BINARIES} AS binaries' "$CTX/Dockerfile" \
     || { echo "ours-runner: the Dockerfile in $CTX has no binaries stage (run prepare first)" >&2; exit 1; }
   rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1 || rustup toolchain install "$TOOLCHAIN" --profile minimal --no-self-update >&2
-  RUNNER_HOME=$(mktemp -d); trap 'rm -rf "$RUNNER_HOME"' EXIT
+  # a runner's HOME is always the same path: cargo's fingerprints of registry crates hold their source
+  # paths under CARGO_HOME, so a restored target/ is reused only under the same CARGO_HOME
+  RUNNER_HOME=${BENCH_RUNNER_HOME:-/tmp/prd-bench-runner-home}
+  rm -rf "$RUNNER_HOME"; mkdir -p "$RUNNER_HOME"
   export CARGO_HOME="$RUNNER_HOME/.cargo" RUSTUP_TOOLCHAIN="$TOOLCHAIN" CARGO_TERM_COLOR=never
   mkdir -p "$CARGO_HOME"; rm -rf "$CTX/target"
   key="cargo-$TOOLCHAIN-$(sha256sum "$CTX/Cargo.lock" | cut -c1-16)"
