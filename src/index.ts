@@ -17,6 +17,7 @@ export * from './plan/e2e-plan';
 export * from './plan/image-plan';
 export * from './plan/pipeline-plan';
 export * from './plan/runtime-plan';
+export * from './plan/runner-build-plan';
 export * from './plan/rust-toolchain-plan';
 export * from './plan/workflow-plan';
 export * from './shell';

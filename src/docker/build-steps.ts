@@ -5,6 +5,7 @@ import { AUDITABLE_BIN, AUDITABLE_ROOT, OUT_DIR, RUST_TARGET_FILE, STAGE } from 
 import { CacheSharing, DockerStage, MountType, RunMount } from './dockerfile-stage';
 import { APT_UNPINNED, ignoreNext } from './lint-exceptions';
 import { CROSS_ARCHES, DEPS_TARGET_CACHE } from '../plan/builder-plan';
+import { cargoBuildArgs } from '../plan/cargo-build-plan';
 import { ImagePlan } from '../plan/image-plan';
 import { TargetLibc } from '../settings';
 import { shellQuote } from '../shell';
@@ -83,17 +84,12 @@ export function setupTarget(stage: DockerStage, p: ImagePlan): void {
 }
 
 /**
- * Flags shared by `cargo chef cook` and `cargo build`. `cargo chef cook --bin` takes one binary
- * (and cook takes no extra cargo arguments): with several binaries cook builds the package's.
+ * Flags shared by `cargo chef cook` and `cargo build`: the plan's (`cargoBuildArgs`, which the runner
+ * build shares), the target, and on `cargo build` the extra arguments. Cargo names, profiles and
+ * features are plain words (the plan checks them), so only the extra arguments need quoting.
  */
 export function cargoFlags(p: ImagePlan, forCook: boolean): string[] {
-  const flags = p.cargo.locked ? ['--locked'] : [];
-  flags.push(...(p.cargo.profile === 'release' ? ['--release'] : ['--profile', p.cargo.profile]));
-  if (p.cargo.isWorkspace) flags.push('-p', p.cargo.packageName);
-  if (!forCook || p.cargo.binaries.length === 1) for (const b of p.cargo.binaries) flags.push('--bin', b.name);
-  if (p.cargo.allFeatures) flags.push('--all-features');
-  if (p.cargo.noDefaultFeatures) flags.push('--no-default-features');
-  if (p.cargo.features.length > 0) flags.push('--features', p.cargo.features.join(','));
+  const flags = cargoBuildArgs(p.cargo, forCook);
   if (p.builder.explicitTarget) flags.push('--target', `"$(cat ${RUST_TARGET_FILE})"`);
   if (!forCook) flags.push(...p.cargo.extraBuildArgs.map(shellQuote));
   return flags;

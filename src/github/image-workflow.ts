@@ -1,5 +1,6 @@
 import { github } from 'projen';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
+import { runnerBuildSteps } from './runner-build-steps';
 import {
   attestAndSignSteps, attestCondition, attestPreflightSteps, buildInputs, CACHE_MOUNTS_ZIZMOR_IGNORE, checkoutStep, cacheMountSteps, cacheTo,
   hasAttestPreflight,
@@ -179,6 +180,8 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
     // before anything is pushed: whether the attestation can be stored at all
     ...attestPreflightSteps(p),
     ...cacheMountSteps(p, pf.mountKey, pf.mountPlatforms),
+    // RUNNER: the binaries, built here and handed to the image build as a named build context
+    ...runnerBuildSteps(p, nativeMatrix ? '${{ matrix.runner }}' : p.nativePlatform.runner),
     // a registry cache of a private image can only be read logged in; otherwise log in after the
     // E2E steps, so the commands under test never run with registry credentials
     ...(loginEarly ? [loginStep(p)] : []),

@@ -241,15 +241,21 @@ export function noCacheFilters(p: WorkflowView): string | undefined {
   return forEvents([[IS_SCHEDULE, p.runtimeStages.join(',')]]);
 }
 
-/** Inputs shared by the load and the push build. */
+/** RUNNER: the folder passed as the named build context, whose `out/` holds the binaries built on the runner. */
+export const RUNNER_BINARIES_DIR = '${{ runner.temp }}/runner-binaries';
+
+/** Inputs shared by the load and the push build (RUNNER: the build arg and the named context that bring the runner's binaries). */
 export function buildInputs(p: WorkflowView): { [key: string]: unknown } {
+  const r = p.runnerBuild;
   const inputs: { [key: string]: unknown } = {
     'context': p.contextDir,
     'file': p.dockerfilePath,
     'labels': `\${{ steps.${META_STEP_ID}.outputs.labels }}`,
-    'build-args': lines(p.buildArgs.map(a => `${a.name}=${a.ciValue}`)),
+    'build-args': lines([...p.buildArgs.map(a => `${a.name}=${a.ciValue}`), ...(r ? [`${r.buildArg}=${r.buildContext}`] : [])]),
+    ...(r ? { 'build-contexts': lines([`${r.buildContext}=${RUNNER_BINARIES_DIR}`]) } : {}),
   };
-  if (p.buildSecrets.length > 0) {
+  // (RUNNER: cargo runs on the runner, which gets the secrets; the image build compiles nothing)
+  if (p.buildSecrets.length > 0 && r === undefined) {
     inputs.secrets = lines(p.buildSecrets.map(s => `${s.id}=\${{ secrets.${s.source} }}`));
   }
   return inputs;

@@ -167,7 +167,7 @@ export function resolveBuilderPlan(
         'Use a Debian-based Rust image (e.g. "rust:1.95-slim-bookworm"): MUSL binaries are built there with musl-tools');
     }
   }, undefined);
-  errors.attempt(() => checkRunnerCross(dependencyCaching, crossCompile), undefined);
+  errors.attempt(() => checkRunnerCross(dependencyCaching, crossCompile, options.crossCompile === undefined), undefined);
   errors.attempt(() => checkRunnerRuntime(dependencyCaching, runtimeBase), undefined);
   // (an image that is not a valid reference is reported once, not again by the release check)
   const releaseNotes = !rustImageValid || !runtimeImageValid ? [] : errors.attempt(
@@ -223,9 +223,9 @@ function resolveCaching(options: DockerfileSettings, ws: CargoWorkspaceFacts): D
 }
 
 /** RUNNER: the runner builds natively for its own architecture, so the image does not cross-compile. */
-function checkRunnerCross(caching: DependencyCaching, crossCompile: boolean): void {
+function checkRunnerCross(caching: DependencyCaching, crossCompile: boolean, fromStrategy: boolean): void {
   if (caching === DependencyCaching.RUNNER && crossCompile) {
-    throw RustDockerError.forOption('crossCompile', 'is true, but DependencyCaching.RUNNER builds the binaries natively on each platform\'s runner',
+    throw RustDockerError.forOption(fromStrategy ? 'multiArchStrategy' : 'crossCompile', `${fromStrategy ? 'CROSS_COMPILE cross-compiles' : 'is true'}, but DependencyCaching.RUNNER builds the binaries natively on each platform\'s runner`,
       'Set "crossCompile" to false and "multiArchStrategy" to NATIVE_RUNNERS for several platforms, or use DependencyCaching.CARGO_CHEF');
   }
 }

@@ -204,3 +204,20 @@ function profileDir(profile: string): string {
   if (profile === 'bench') return 'release';
   return profile;
 }
+
+/**
+ * The arguments every build of the shipped binaries passes after `cargo build` (and `cargo chef cook`),
+ * unquoted, in order: `--locked`, the profile, `-p`, the binaries, the features. The Dockerfile and the
+ * runner build (DependencyCaching.RUNNER) both start from these; each adds its `--target` and then
+ * `extraBuildArgs`. `cargo chef cook --bin` takes one binary: with several (`forCook`) none is passed.
+ */
+export function cargoBuildArgs(cargo: CargoBuildPlan, forCook = false): string[] {
+  const args = cargo.locked ? ['--locked'] : [];
+  args.push(...(cargo.profile === 'release' ? ['--release'] : ['--profile', cargo.profile]));
+  if (cargo.isWorkspace) args.push('-p', cargo.packageName);
+  if (!forCook || cargo.binaries.length === 1) for (const b of cargo.binaries) args.push('--bin', b.name);
+  if (cargo.allFeatures) args.push('--all-features');
+  if (cargo.noDefaultFeatures) args.push('--no-default-features');
+  if (cargo.features.length > 0) args.push('--features', cargo.features.join(','));
+  return args;
+}

@@ -7,7 +7,7 @@ import { ErrorCollector, RustDockerError, showValue } from '../errors';
  * Names of the stages of the generated Dockerfile besides the final images: an image named like one
  * would make `--target <name>` ambiguous. Kept equal to the Dockerfile's `STAGE` table by a test.
  */
-export const INTERNAL_STAGE_NAMES: readonly string[] = ['base', 'builder', 'cargo-auditable', 'chef', 'glibc-guard', 'planner', 'runtime', 'runtime-base', 'skeleton'];
+export const INTERNAL_STAGE_NAMES: readonly string[] = ['base', 'binaries', 'builder', 'cargo-auditable', 'chef', 'glibc-guard', 'planner', 'runtime', 'runtime-base', 'skeleton'];
 
 /** One requested image, as the user writes it (internal; the shape of a future `images` option entry). */
 export interface ImageListEntry {

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { resolveActionRefs, ResolvedActionRef } from './action-versions';
 import { CROSS_ARCHES, ImageCacheMount } from './builder-plan';
 import { ImagePlan } from './image-plan';
+import { resolveRunnerBuildPlan, RunnerBuildPlan } from './runner-build-plan';
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache, VulnerabilitySeverity, WorkflowSettings } from '../settings';
 import { checkNoExpression, checkString, isGithubSecretName, isImageRepository, isNameToken, isRegistryHost } from '../validators';
@@ -98,6 +99,8 @@ export interface WorkflowPlan {
   readonly actions: { [action: string]: ResolvedActionRef };
   /** Whether checkouts fetch git submodules (recursively): the repository has some, and the build or the synth may read them. */
   readonly checkoutSubmodules: boolean;
+  /** DependencyCaching.RUNNER: the binaries' build on the runner, before the image build; undefined for the other strategies. */
+  readonly runnerBuild?: RunnerBuildPlan;
 }
 
 /** Platforms the workflow builds: those with a Rust target (GitHub has hosted runners for both). */
@@ -169,12 +172,17 @@ export function resolveWorkflowPlan(
 
   const crateSbom = errors.attempt(() => resolveCrateSbom(options, push, attestProvenance, image), undefined);
 
+  const cacheScope = resolveCacheScope(imageName, projectName);
+  // without a workflow, RUNNER's Dockerfile builds alone (its CARGO_CHEF stages): there is no runner build to check
+  const runnerBuild = image === undefined || !(options.workflow ?? true) ? undefined
+    : resolveRunnerBuildPlan(image, { platforms, multiArchStrategy, cacheScope }, errors);
+
   const actionPinning = options.actionPinning ?? ActionPinning.COMMIT_SHA;
   return {
     name,
     file: `.github/workflows/${name}.yml`,
     imageName,
-    cacheScope: resolveCacheScope(imageName, projectName),
+    cacheScope,
     registry,
     platforms,
     multiArchStrategy,
@@ -198,6 +206,7 @@ export function resolveWorkflowPlan(
     actionPinning,
     actions: errors.attempt(() => resolveActionRefs(actionPinning, options.actionVersions), resolveActionRefs(actionPinning)),
     checkoutSubmodules: (image?.context.submodules.length ?? 0) > 0,
+    runnerBuild,
   };
 }
 

@@ -30,19 +30,22 @@ interface CacheUse {
   readonly mounts: 'save' | 'restore' | 'none';
   /** Whether the cache dance extracts the mounts from the builder (for the save). */
   readonly extracts: boolean;
+  /** The ids of the `actions/cache*` steps that run. */
+  readonly cacheSteps: string[];
 }
 
 const cacheName = (spec: string) => /(?:scope|ref)=([^,]+)/.exec(spec)![1];
 const uniq = (xs: string[]) => [...new Set(xs)];
 
 /** Evaluates the image job of a workflow for each event. */
-function cacheUse(options: AllOptions): { [event: string]: CacheUse } {
+function cacheUse(options: AllOptions, runnerCacheHit = ''): { [event: string]: CacheUse } {
   const { yaml } = synthWorkflow(options);
   const job = yaml.jobs.image;
   const matrix = job.strategy?.matrix.include[0] ?? {};
   const result: { [event: string]: CacheUse } = {};
   for (const [event, githubContext] of Object.entries(EVENTS)) {
-    const context = { github: githubContext, matrix, steps: { cache_mounts: { outputs: { 'cache-hit': '' } } }, runner: { temp: '/tmp' } };
+    const steps = { cache_mounts: { outputs: { 'cache-hit': '' } }, rust_cache: { outputs: { 'cache-hit': runnerCacheHit } } };
+    const context = { github: githubContext, matrix, steps, runner: { temp: '/tmp', arch: 'X64' } };
     const items: ExpressionItem[] = [];
     const ask = (value: string | undefined, kind: ExpressionItem['kind']) => {
       if (value === undefined) return -1;
@@ -71,6 +74,7 @@ function cacheUse(options: AllOptions): { [event: string]: CacheUse } {
       noCache: uniq(builds.flatMap(a => list(a.noCache, /,/))),
       mounts: cacheSteps.length === 0 ? 'none' : cacheSteps.every(a => /^actions\/cache\/restore@/.test(a.step.uses)) ? 'restore' : 'save',
       extracts: dance !== undefined && text(dance.skipExtraction) !== 'true',
+      cacheSteps: cacheSteps.map(a => a.step.id),
     };
   }
   return result;
@@ -156,8 +160,33 @@ describe('the cache policy per event (GitHub\'s evaluator on the generated expre
     ]);
   });
 
+  test('RUNNER: pull requests and tags restore target/ and never save it; pushes to main save it; the schedule builds clean and saves', () => {
+    // GIVEN the runner build, with no exact cache hit (a new Cargo.lock: the previous one's target/ is the fallback)
+    const use = cacheUse({ dependencyCaching: DependencyCaching.RUNNER });
+    record('GHA, RUNNER', use);
+    // THEN the restore runs on pull requests, tags and pushes; the save only on pushes to main and the schedule
+    expect(use.pull_request.cacheSteps).toEqual(['rust_cache']);
+    expect(use['tag v1.2.3'].cacheSteps).toEqual(['rust_cache']);
+    expect(use['push to main'].cacheSteps).toEqual(['rust_cache', 'rust_cache_save']);
+    expect(use.schedule.cacheSteps).toEqual(['rust_cache_save']);
+    expect(use.pull_request.mounts).toBe('restore');
+    // AND the image's layer cache follows the usual policy
+    expect(use.pull_request).toMatchObject({ reads: [GHA_MAIN], writes: [] });
+    expect(use['push to main']).toMatchObject({ writes: [GHA_MAIN] });
+    // GIVEN an exact hit (the same Cargo.lock) THEN nothing is saved, on any event
+    const hit = cacheUse({ dependencyCaching: DependencyCaching.RUNNER }, 'true');
+    for (const event of ['pull_request', 'push to main', 'tag v1.2.3']) expect(hit[event].cacheSteps).toEqual(['rust_cache']);
+    // AND with NATIVE_RUNNERS each platform job does the same
+    const matrix = cacheUse({ dependencyCaching: DependencyCaching.RUNNER, platforms: ['linux/amd64', 'linux/arm64'] });
+    expect(matrix.pull_request.cacheSteps).toEqual(['rust_cache']);
+    expect(matrix['tag v1.2.3'].cacheSteps).toEqual(['rust_cache']);
+    expect(matrix['push to main'].cacheSteps).toEqual(['rust_cache', 'rust_cache_save']);
+  });
+
   test.each([
     ['defaults', {}],
+    ['RUNNER', { dependencyCaching: DependencyCaching.RUNNER }],
+    ['RUNNER, matrix, REGISTRY', { dependencyCaching: DependencyCaching.RUNNER, platforms: ['linux/amd64', 'linux/arm64'], cacheBackend: CacheBackend.REGISTRY }],
     ['REGISTRY', { cacheBackend: CacheBackend.REGISTRY }],
     ['OWN_SCOPE', { pullRequestCache: PullRequestCache.OWN_SCOPE }],
     ['QEMU, two platforms', { platforms: ['linux/amd64', 'linux/arm64'], multiArchStrategy: MultiArchStrategy.QEMU }],

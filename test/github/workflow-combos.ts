@@ -13,6 +13,8 @@ const caches: { [name: string]: AllOptions } = {
   'gha+cache-mounts': { cacheBackend: CacheBackend.GHA, dependencyCaching: DependencyCaching.CACHE_MOUNTS, persistCacheMounts: true },
   'registry': { cacheBackend: CacheBackend.REGISTRY },
   'none': { cacheBackend: CacheBackend.NONE },
+  // the binaries built on the runner (actions/cache of target/), the GHA layer cache for the rest
+  'runner': { cacheBackend: CacheBackend.GHA, dependencyCaching: DependencyCaching.RUNNER },
 };
 const pinnings = [ActionPinning.MAJOR_VERSION, ActionPinning.COMMIT_SHA];
 const supplyChains: { [name: string]: AllOptions } = {
@@ -43,12 +45,17 @@ for (const [pName, platforms] of Object.entries(platformSets)) {
   // one platform: the strategy does not apply (one representative)
   for (const strategy of platforms.length > 1 ? strategies : [undefined]) {
     for (const [cName, cache] of Object.entries(caches)) {
+      // RUNNER builds each platform on its own runner: NATIVE_RUNNERS only
+      if (cache.dependencyCaching === DependencyCaching.RUNNER && strategy !== undefined && strategy !== MultiArchStrategy.NATIVE_RUNNERS) continue;
       for (const pinning of pinnings) {
         for (const [sName, supply] of Object.entries(supplyChains)) {
           for (const [eName, e2e] of Object.entries(e2es)) {
+            // RUNNER: cargo runs on the runner, which gets build secrets as variables
+            const secrets = cache.dependencyCaching === DependencyCaching.RUNNER && supply.buildSecrets
+              ? { buildSecrets: supply.buildSecrets.map(x => ({ ...x, env: 'NPM_TOKEN' })) } : {};
             WORKFLOW_COMBOS.push({
               name: [pName, strategy ?? 'single', cName, pinning, sName, eName].join(' '),
-              options: { platforms, multiArchStrategy: strategy, ...cache, actionPinning: pinning, ...supply, e2e },
+              options: { platforms, multiArchStrategy: strategy, ...cache, actionPinning: pinning, ...supply, ...secrets, e2e },
             });
           }
         }

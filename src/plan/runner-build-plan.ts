@@ -1,0 +1,203 @@
+import { createHash } from 'crypto';
+import * as path from 'path';
+import { AuditablePlan, BuildSecretPlan, RUNNER_BINARIES_ARG, RUNNER_BINARIES_CONTEXT } from './builder-plan';
+import { cargoBuildArgs } from './cargo-build-plan';
+import { compareVersions, DEBIAN_RELEASES, imageRelease } from './debian-release';
+import { ImagePlan } from './image-plan';
+import { runtimeBaseFacts, RuntimeLibc } from './runtime-plan';
+import { officialRustVersion } from './rust-toolchain-plan';
+import { ErrorCollector, RustDockerError, showValue } from '../errors';
+import { DependencyCaching, MultiArchStrategy, RuntimeBase, TargetLibc } from '../settings';
+import { enumName } from '../validators';
+
+/** The glibc of GitHub's hosted Ubuntu runners, by label (`ubuntu-latest` is 24.04 today). */
+export const RUNNER_GLIBC: { readonly [label: string]: string } = {
+  'ubuntu-24.04': '2.39',
+  'ubuntu-24.04-arm': '2.39',
+  'ubuntu-latest': '2.39',
+  'ubuntu-22.04': '2.35',
+  'ubuntu-22.04-arm': '2.35',
+};
+
+/**
+ * The size (MiB) over which a `target/` restored from an older Cargo.lock's cache is dropped before the
+ * build: artifacts of crate versions no longer locked pile up over dependency bumps, and GitHub keeps
+ * 10 GB of caches per repository.
+ */
+export const RUNNER_TARGET_LIMIT_MB = 4096;
+
+/** A platform the runner build runs on: its runner and that runner's glibc. */
+export interface RunnerPlatformPlan {
+  /** Docker platform (`linux/amd64`). */
+  readonly platform: string;
+  /** The runner label that builds it natively. */
+  readonly runner: string;
+  /** glibc of that runner; undefined for an unknown label (MUSL builds only). */
+  readonly glibc?: string;
+}
+
+/**
+ * DependencyCaching.RUNNER: the binaries are compiled on the GitHub runner, before the image build,
+ * with `target/` and the cargo registry restored by `actions/cache`; the image build takes them as the
+ * named build context. Everything here is data; the workflow renderer writes the steps.
+ */
+export interface RunnerBuildPlan {
+  /** The rustup toolchain the runner installs and cargo uses (`RUSTUP_TOOLCHAIN`): `stable`, `1.95`, `nightly-2026-01-01`. */
+  readonly toolchain: string;
+  /** The C library of the target triple (`<uname -m>-unknown-linux-<gnu|musl>`). */
+  readonly targetLibc: TargetLibc;
+  /** The platforms built, each on its own runner. */
+  readonly platforms: RunnerPlatformPlan[];
+  /** apt packages installed on the runner before the build (the Dockerfile's `buildPackages`, musl-tools for MUSL). */
+  readonly aptPackages: string[];
+  /** Arguments after `cargo build` before `--target`, unquoted (shared with the Dockerfile: `cargoBuildArgs`). */
+  readonly cargoArgs: string[];
+  /** `cargoBuildArgs` option: after `--target`, unquoted. */
+  readonly extraArgs: string[];
+  /** cargo-auditable, installed on the runner (cached with `target/`); undefined: plain `cargo build`. */
+  readonly auditable?: AuditablePlan;
+  /** Binaries copied to the build context's `out/`. */
+  readonly binaries: string[];
+  /** Folder of the profile's artifacts under `target/<triple>/`. */
+  readonly profileDir: string;
+  /** Where cargo runs: the build context, relative to the repository root. */
+  readonly contextDir: string;
+  /** The lock file the cache key hashes (relative to the repository root); undefined: no Cargo.lock. */
+  readonly lockFile?: string;
+  /** The workspace's own crates (package and binary names): their artifacts are pruned before the cache is saved. */
+  readonly ownCrates: string[];
+  /** Environment of the cargo commands (MUSL: `CC_<arch>_unknown_linux_musl=musl-gcc`). */
+  readonly env: { [name: string]: string };
+  /** Build secrets, passed to cargo as environment variables (each has `env`). */
+  readonly secrets: BuildSecretPlan[];
+  /** The cache key up to the runner and Cargo.lock parts: scope, toolchain, libc, profile, a hash of every build input above. */
+  readonly cacheKeyBase: string;
+  /** See `RUNNER_TARGET_LIMIT_MB`. */
+  readonly targetLimitMb: number;
+  /** The build arg naming the binaries' source (`BINARIES`). */
+  readonly buildArg: string;
+  /** The named build context holding `out/` (`runner-binaries`). */
+  readonly buildContext: string;
+}
+
+/** A platform of the workflow and its runner label (input of the runner plan). */
+export interface RunnerPlatformInput {
+  /** Docker platform. */
+  readonly platform: string;
+  /** Runner label. */
+  readonly runner: string;
+}
+
+/** What the runner plan reads of the workflow plan. */
+export interface RunnerBuildInput {
+  /** The workflow's platforms. */
+  readonly platforms: RunnerPlatformInput[];
+  /** The multi-platform strategy (several platforms only). */
+  readonly multiArchStrategy?: MultiArchStrategy;
+  /** The workflow's cache scope (first part of the cache key). */
+  readonly cacheScope: string;
+}
+
+/**
+ * The runner build of DependencyCaching.RUNNER, or undefined for the other strategies. Refused: QEMU
+ * multi-platform builds (one job builds every platform: only NATIVE_RUNNERS gives each its runner), a
+ * glibc binary from a runner whose glibc is unknown or newer than the runtime's, a CUSTOM runtime of
+ * unknown glibc, and file build secrets (cargo runs on the runner: secrets reach it as variables).
+ * Every bad option is recorded in `errors`.
+ */
+export function resolveRunnerBuildPlan(image: ImagePlan, input: RunnerBuildInput, errors: ErrorCollector): RunnerBuildPlan | undefined {
+  const b = image.builder;
+  if (b.dependencyCaching !== DependencyCaching.RUNNER || b.runner === undefined) return undefined;
+  const gnu = b.targetLibc === TargetLibc.GNU;
+
+  errors.attempt(() => {
+    if (input.platforms.length > 1 && input.multiArchStrategy === MultiArchStrategy.QEMU) {
+      throw RustDockerError.forOption('multiArchStrategy', 'QEMU builds every platform in one job, but DependencyCaching.RUNNER builds the binaries natively on each platform\'s runner',
+        'Use MultiArchStrategy.NATIVE_RUNNERS (a job per platform, on its own runner), or another "dependencyCaching"');
+    }
+  }, undefined);
+
+  const platforms = input.platforms.map(p => ({ platform: p.platform, runner: p.runner, glibc: RUNNER_GLIBC[p.runner] }));
+  if (gnu) {
+    const runtimeGlibc = errors.attempt(() => runtimeGlibcOf(image), undefined);
+    for (const p of platforms) {
+      const option = p.platform === 'linux/arm64' ? 'arm64Runner' : 'amd64Runner';
+      errors.attempt(() => {
+        if (p.glibc === undefined) {
+          throw RustDockerError.forOption(option, `${showValue(p.runner)} is not a runner whose glibc is known (${Object.keys(RUNNER_GLIBC).join(', ')}), `
+            + 'so it cannot be checked that the glibc binary DependencyCaching.RUNNER builds there runs on the runtime image',
+          'Use a GitHub-hosted Ubuntu runner label, or set "targetLibc" to MUSL (a static binary runs anywhere)');
+        }
+        if (runtimeGlibc !== undefined && compareVersions(p.glibc, runtimeGlibc.glibc) > 0) {
+          throw RustDockerError.forOption(runtimeGlibc.option, `${runtimeGlibc.value} has glibc ${runtimeGlibc.glibc}, older than the ${p.runner} runner's ${p.glibc}: `
+            + 'a binary DependencyCaching.RUNNER builds there may need glibc symbols the runtime lacks and not start',
+          runtimeGlibc.option === 'debianRelease'
+            ? 'Set "debianRelease" to DebianRelease.TRIXIE (glibc 2.41), or "targetLibc" to MUSL'
+            : `Use a runtime image with glibc ${p.glibc} or newer (e.g. "debian:trixie-slim"), or set "targetLibc" to MUSL`);
+        }
+      }, undefined);
+    }
+  }
+
+  const secrets = b.secrets.filter(s => errors.attempt(() => {
+    if (s.env === undefined) {
+      throw RustDockerError.forOption(`buildSecrets.${s.id}.env`, 'is unset: the secret would be a file under /run/secrets in the image build, but DependencyCaching.RUNNER runs cargo on the runner, which gets secrets as environment variables',
+        'Set "env" to the variable cargo or the build script reads (e.g. "CARGO_REGISTRIES_MY_REGISTRY_TOKEN")');
+    }
+    return true;
+  }, false));
+
+  const userImage = b.chef?.image ?? b.rustImage;
+  const version = b.toolchain.install ?? officialRustVersion(userImage) ?? b.rustVersion;
+  const toolchain = version === '1' ? 'stable' : version;
+  const cargo = image.cargo;
+  const env: { [name: string]: string } = b.targetLibc === TargetLibc.MUSL
+    ? { CC_x86_64_unknown_linux_musl: 'musl-gcc', CC_aarch64_unknown_linux_musl: 'musl-gcc' } : {};
+  const inputs = {
+    toolchain,
+    libc: b.targetLibc,
+    cargoArgs: cargoBuildArgs(cargo),
+    extraArgs: cargo.extraBuildArgs,
+    auditable: b.auditable?.version,
+    apt: b.packages,
+    env,
+    secrets: secrets.map(s => s.env),
+  };
+  const hash = createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 12);
+  const contextDir = image.context.dir;
+  return {
+    toolchain,
+    targetLibc: b.targetLibc,
+    platforms,
+    aptPackages: [...b.packages],
+    cargoArgs: inputs.cargoArgs,
+    extraArgs: [...cargo.extraBuildArgs],
+    auditable: b.auditable,
+    binaries: cargo.binaries.map(x => x.name),
+    profileDir: cargo.profileDir,
+    contextDir,
+    lockFile: cargo.locked ? path.posix.join(contextDir, 'Cargo.lock') : undefined,
+    ownCrates: [...new Set([...cargo.packages.map(p => p.name), ...cargo.binaries.map(x => x.name)])],
+    env,
+    secrets,
+    cacheKeyBase: `${input.cacheScope}-rust-${toolchain}-${b.targetLibc}-${cargo.profile}-${hash}`,
+    targetLimitMb: RUNNER_TARGET_LIMIT_MB,
+    buildArg: RUNNER_BINARIES_ARG,
+    buildContext: RUNNER_BINARIES_CONTEXT,
+  };
+}
+
+/** The runtime image's glibc and the option that decides it; undefined for a runtime without glibc (MUSL binaries only). */
+function runtimeGlibcOf(image: ImagePlan): { glibc: string; option: string; value: string } | undefined {
+  const rt = image.runtime;
+  if (runtimeBaseFacts(rt.base).libc !== RuntimeLibc.GLIBC) return undefined;
+  if (rt.base !== RuntimeBase.CUSTOM) {
+    return { glibc: DEBIAN_RELEASES[image.builder.debianRelease].glibc, option: 'debianRelease', value: `DebianRelease.${enumName(image.builder.debianRelease)}` };
+  }
+  const found = imageRelease(rt.image);
+  if (found.glibc === undefined) {
+    throw RustDockerError.forOption('runtimeImage', `${showValue(rt.image)}: ${found.unknownBecause}, so it cannot be checked that the glibc binary DependencyCaching.RUNNER builds on the runner runs there`,
+      'Use a tag that names the release (e.g. "debian:trixie-slim"), or set "targetLibc" to MUSL');
+  }
+  return { glibc: found.glibc, option: 'runtimeImage', value: showValue(rt.image) };
+}
