@@ -14,26 +14,36 @@ import { shellQuote } from '../shell';
  * (the builder checks the binaries against runtime-base's libraries) → `runtime` (runtime-base +
  * the checked binaries), so a binary that could not start on the runtime fails the build instead.
  */
-export function runtimeStages(file: Dockerfile, p: ImagePlan): { runtime: DockerStage; runtimeBase?: DockerStage; glibcGuard?: DockerStage } {
+export function runtimeStages(
+  file: Dockerfile, p: ImagePlan, binariesFrom: string = STAGE.BUILDER, names: RuntimeStageNames = {},
+): { runtime: DockerStage; runtimeBase?: DockerStage; glibcGuard?: DockerStage } {
+  const { runtime: runtimeName = STAGE.RUNTIME, runtimeBase: baseName = STAGE.RUNTIME_BASE, glibcGuard: guardName = STAGE.GLIBC_GUARD } = names;
   if (!p.runtime.glibcGuard) {
-    const runtime = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME, fromComment: runtimeFromComment(p) });
+    const runtime = file.addStage({ from: p.runtime.image, name: runtimeName, fromComment: runtimeFromComment(p) });
     prepareRuntime(runtime, p);
-    finishRuntime(runtime, p, STAGE.BUILDER);
+    finishRuntime(runtime, p, binariesFrom);
     return { runtime };
   }
-  const runtimeBase = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME_BASE, fromComment: runtimeFromComment(p) });
+  const runtimeBase = file.addStage({ from: p.runtime.image, name: baseName, fromComment: runtimeFromComment(p) });
   prepareRuntime(runtimeBase, p);
-  const glibcGuard = file.addStage({ from: STAGE.BUILDER, name: STAGE.GLIBC_GUARD });
+  const glibcGuard = file.addStage({ from: binariesFrom, name: guardName });
   glibcGuard.comment('fail the build, not the container start, when a binary needs a glibc version or a library the runtime image lacks');
   useBashWithPipefail(glibcGuard);
   // cross builds name the target platform in the guard's messages
   if (p.builder.crossCompile) glibcGuard.arg('TARGETPLATFORM');
   // one shell script over continued lines (a loop cannot be split into "&&" commands)
-  const script = [`--mount=type=bind,from=${STAGE.RUNTIME_BASE},target=${GUARD_RUNTIME_ROOT}`, ...glibcGuardScript(p)];
+  const script = [`--mount=type=bind,from=${baseName},target=${GUARD_RUNTIME_ROOT}`, ...glibcGuardScript(p)];
   glibcGuard.addInstruction('RUN', script.join(` \\\n${' '.repeat(4)}`));
-  const runtime = file.addStage({ from: STAGE.RUNTIME_BASE, name: STAGE.RUNTIME });
-  finishRuntime(runtime, p, STAGE.GLIBC_GUARD);
+  const runtime = file.addStage({ from: baseName, name: runtimeName });
+  finishRuntime(runtime, p, guardName);
   return { runtime, runtimeBase, glibcGuard };
+}
+
+/** Names of the runtime stages (several images: each image's own); default the one image's. */
+export interface RuntimeStageNames {
+  readonly runtime?: string;
+  readonly runtimeBase?: string;
+  readonly glibcGuard?: string;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
 import { Dockerfile } from './dockerfile';
 import { STAGE } from './dockerfile-layout';
 import { DockerStage, RunMount } from './dockerfile-stage';
+import { multiImageStages } from './multi-image-stages';
 import { runtimeStages } from './runtime-stages';
 import { dirOf, lockAwk, manifestAwk, stubFiles, touchSources } from './skeleton-rewrite';
 import { BuildPlan } from '../plan/build-plan';
@@ -62,7 +63,8 @@ export class RustDockerfile extends Component {
     const p = plan.image;
     this.plan = p;
     this.file = new Dockerfile(this, p.context.dockerfilePath, { syntax: p.context.syntax, header: header(p) });
-    const stages = renderStages(this.file, p);
+    // several images: one shared dependency build, a build and a final stage per image (`file.tryFindStage(<name>)`)
+    const stages: RenderedStages = plan.images ? multiImageStages(this.file, plan) : renderStages(this.file, p);
     this.builder = stages.builder;
     this.runtime = stages.runtime;
     this.chef = stages.chef;

@@ -1,17 +1,17 @@
 import * as path from 'path';
 import { Component, Project, github } from 'projen';
-import { RustDockerSettings } from '../settings';
+import { ImageSettings, RustDockerSettings } from '../settings';
 import { KeepOwnFileOption, UnmanagedFileGuard } from './unmanaged-file-guard';
 import { CargoInferenceError } from '../cargo/cargo-inference-error';
 import { CargoWorkspace } from '../cargo/cargo-workspace';
 import { RustDockerfile } from '../docker/rust-dockerfile';
 import { RustDockerIgnore } from '../docker/rust-dockerignore';
-import { RustDockerError, showValue } from '../errors';
+import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { DependabotConfig } from '../github/dependabot-config';
 import { ImageWorkflow } from '../github/image-workflow';
-import { BuildPlan, resolveBuildPlan } from '../plan/build-plan';
+import { BuildPlan, ImageInput, resolveBuildPlan } from '../plan/build-plan';
 import { applyPresets, RustDockerPreset } from '../presets/rust-docker-preset';
-import { SETTING_KEYS } from '../settings/option-schema';
+import { IMAGE_OVERRIDE_KEYS, SETTING_KEYS } from '../settings/option-schema';
 import { DockerTasks } from '../tasks/docker-tasks';
 
 /** Options for the `RustDocker` component. */
@@ -38,6 +38,17 @@ export interface RustDockerOptions extends RustDockerSettings {
    * @default false
    */
   readonly adoptExistingFiles?: boolean;
+
+  /**
+   * The images the repository ships, when it ships several: each a final stage of the one Dockerfile
+   * (`docker buildx build --target <name>`) built on one shared dependency build (CARGO_CHEF or
+   * SKELETON), and a job of the one workflow that runs only when the image's inputs changed. Each
+   * entry overrides shared settings for its image; presets merge into every image (library
+   * defaults → presets → these options → the entry → forced values).
+   * @default - one image per shipped binary of the default members when there are several and no
+   * `default-run` (entrypoint: that binary), else one image
+   */
+  readonly images?: ImageSettings[];
 }
 
 /**
@@ -85,7 +96,7 @@ export class RustDocker extends Component {
         fix: 'Use a separate subproject (projen "parent"/"outdir") per Rust service',
       });
     }
-    const { cargoDir, presets, adoptExistingFiles, ...own } = options;
+    const { cargoDir, presets, adoptExistingFiles, images, ...own } = options;
     const contextDir = normalizeCargoDir(cargoDir);
     const merged = applyPresets(presets ?? [], own);
     this.settings = merged.settings;
@@ -96,6 +107,7 @@ export class RustDocker extends Component {
       workspace: this.workspace.facts,
       contextDir,
       projectName: project.name,
+      images: images === undefined ? undefined : imageInputs(images, presets ?? [], own),
     }));
 
     // refuse (or adopt) user files before anything is registered for writing
@@ -106,7 +118,8 @@ export class RustDocker extends Component {
       project.gitattributes.addAttributes(`/${file}`, 'linguist-generated');
     }
 
-    for (const warning of this.plan.image.warnings) project.logger.warn(`RustDocker: ${warning}`);
+    const warnings = new Set((this.plan.images ?? [this.plan]).flatMap(i => i.image.warnings));
+    for (const warning of warnings) project.logger.warn(`RustDocker: ${warning}`);
     this.dockerfile = new RustDockerfile(project, this.plan);
     if (this.plan.image.context.dockerignore) {
       this.dockerignore = new RustDockerIgnore(project, this.plan);
@@ -123,8 +136,33 @@ export class RustDocker extends Component {
 
 /** The `RustDockerOptions` part of a larger options object (e.g. a project type's options). */
 export function pickRustDockerOptions(options: RustDockerOptions): RustDockerOptions {
-  const keys = new Set([...SETTING_KEYS, 'cargoDir', 'presets', 'adoptExistingFiles']);
+  const keys = new Set([...SETTING_KEYS, 'cargoDir', 'presets', 'adoptExistingFiles', 'images']);
   return Object.fromEntries(Object.entries(options).filter(([key]) => keys.has(key)));
+}
+
+/**
+ * Each `images` entry with its effective settings: the presets merged with the project's settings,
+ * whose values the entry's overrides replace (forced values still win, and a contradiction is an error).
+ */
+function imageInputs(images: ImageSettings[], presets: RustDockerPreset[], own: RustDockerSettings): ImageInput[] | undefined {
+  if (!Array.isArray(images)) {
+    throw RustDockerError.forOption('images', `${showValue(images)} is not a list of images`, 'Give a list, e.g. [{ name: "api" }, { name: "worker" }]');
+  }
+  const errors = new ErrorCollector();
+  const inputs = images.map((entry, i) => errors.attempt(() => {
+    if (entry === null || typeof entry !== 'object') {
+      throw RustDockerError.forOption(`images[${i}]`, `${showValue(entry)} is not an image`, 'Give an object with at least a "name"');
+    }
+    const overrides = Object.fromEntries(Object.entries(entry).filter(([key, value]) => IMAGE_OVERRIDE_KEYS.includes(key) && value !== undefined));
+    const unknown = Object.keys(entry).filter(key => !IMAGE_OVERRIDE_KEYS.includes(key) && !['name', 'binaries', 'packageName'].includes(key));
+    if (unknown.length > 0) {
+      throw RustDockerError.forOption(`images[${i}].${unknown[0]}`, 'is not a field of an image',
+        `Use name, binaries, packageName, ${IMAGE_OVERRIDE_KEYS.join(', ')} (set it once for every image instead)`);
+    }
+    return { settings: entry, effective: applyPresets(presets, { ...own, ...overrides }).settings };
+  }, undefined));
+  errors.throwIfAny();
+  return inputs as ImageInput[];
 }
 
 /** Paths the plan generates, relative to the project root. */
