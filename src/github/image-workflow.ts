@@ -1,5 +1,6 @@
 import { github } from 'projen';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
+import { CHANGES_JOB_ID, changesJob, imageJobCondition, imageJobId, imageView, mergeJobId } from './image-changes-job';
 import {
   attestAndSignSteps, attestCondition, attestPreflightSteps, buildInputs, CACHE_MOUNTS_ZIZMOR_IGNORE, checkoutStep, cacheMountSteps, cacheTo,
   hasAttestPreflight,
@@ -72,9 +73,25 @@ export class ImageWorkflow extends github.GithubWorkflow {
     this.on(renderTriggers(p));
 
     const nativeMatrix = p.multiArchStrategy === MultiArchStrategy.NATIVE_RUNNERS;
-    this.addJob(ImageWorkflow.IMAGE_JOB_ID, imageJob(p, nativeMatrix));
-    if (nativeMatrix && p.push) {
-      this.addJob(ImageWorkflow.MERGE_JOB_ID, mergeJob(p));
+    if (plan.images) {
+      // several images: the changes job first, then per image its build job (and merge job) when its inputs changed
+      this.addJob(CHANGES_JOB_ID, changesJob(p, plan));
+      for (const image of plan.images) {
+        const view = imageView(plan, image);
+        const job = imageJob(view, nativeMatrix);
+        this.addJob(imageJobId(image.name), {
+          ...job,
+          name: nativeMatrix ? `Image ${image.name} (\${{ matrix.platform }})` : `Image ${image.name}`,
+          needs: [CHANGES_JOB_ID],
+          if: imageJobCondition(image.name),
+        });
+        if (nativeMatrix && p.push) this.addJob(mergeJobId(image.name), { ...mergeJob(view), name: `Merge platform images of ${image.name}` });
+      }
+    } else {
+      this.addJob(ImageWorkflow.IMAGE_JOB_ID, imageJob(p, nativeMatrix));
+      if (nativeMatrix && p.push) {
+        this.addJob(ImageWorkflow.MERGE_JOB_ID, mergeJob(p));
+      }
     }
     if (p.driftCheck) {
       this.addJob(ImageWorkflow.DRIFT_JOB_ID, driftCheckJob(this.project, p));
@@ -219,7 +236,7 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
           if: NOT_A_PULL_REQUEST,
           uses: p.actions['actions/upload-artifact'].uses,
           with: {
-            'name': 'digests-${{ matrix.slug }}',
+            'name': `${digestArtifact(p)}-\${{ matrix.slug }}`,
             'path': '${{ runner.temp }}/digests/*',
             'if-no-files-found': 'error',
             'retention-days': 1,
@@ -265,6 +282,11 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
   };
 }
 
+/** Name (prefix) of the digest artifacts of the per-platform pushes: `digests`, or `digests-<image>` with several images. */
+function digestArtifact(p: WorkflowView): string {
+  return p.target === undefined ? 'digests' : `digests-${p.target}`;
+}
+
 function mergeJob(p: WorkflowView): Job {
   const createManifest = [
     'set -euo pipefail',
@@ -283,7 +305,7 @@ function mergeJob(p: WorkflowView): Job {
   ].join('\n');
   return {
     name: 'Merge platform images',
-    needs: [ImageWorkflow.IMAGE_JOB_ID],
+    needs: [p.imageJobId ?? ImageWorkflow.IMAGE_JOB_ID],
     if: NOT_A_PULL_REQUEST,
     runsOn: [p.nativePlatform.runner],
     // the crate SBOM reads Cargo.lock from the checkout
@@ -294,7 +316,7 @@ function mergeJob(p: WorkflowView): Job {
         id: 'download_digests',
         name: 'Download digests',
         uses: p.actions['actions/download-artifact'].uses,
-        with: { 'path': '${{ runner.temp }}/digests', 'pattern': 'digests-*', 'merge-multiple': true },
+        with: { 'path': '${{ runner.temp }}/digests', 'pattern': `${digestArtifact(p)}-*`, 'merge-multiple': true },
       },
       ...imageNameStep(p),
       { id: 'buildx', name: 'Set up Docker Buildx', uses: p.actions['docker/setup-buildx-action'].uses },
@@ -308,7 +330,7 @@ function mergeJob(p: WorkflowView): Job {
         run: createManifest,
       },
       ...attestAndSignSteps(p, '${{ steps.manifest.outputs.digest }}', undefined,
-        attestCondition(p, `needs.${ImageWorkflow.IMAGE_JOB_ID}.outputs.attest`)),
+        attestCondition(p, `needs.${p.imageJobId ?? ImageWorkflow.IMAGE_JOB_ID}.outputs.attest`)),
     ],
   };
 }
