@@ -91,6 +91,17 @@ describe('the workflow of several images', () => {
   });
 });
 
+describe('the local tasks of several images', () => {
+  test('docker:build builds the first image (the last stage); docker:build:<name> and docker:e2e:<name> per image', () => {
+    const { files } = synth(fixtureOutdir('multi-image'));
+    const tasks = files['.projen/tasks.json'].tasks;
+    expect(tasks['docker:build'].steps[0].exec).toMatch(/ -t shop-api:local -f Dockerfile \.$/);
+    expect(tasks['docker:build:worker'].steps[0].exec).toMatch(/ --target worker -t shop-worker:local -f Dockerfile \.$/);
+    expect(tasks['docker:e2e:worker'].env).toEqual({ IMAGE: 'shop-worker:local' });
+    expect(tasks['docker:e2e:worker'].steps[0]).toEqual({ spawn: 'docker:build:worker' });
+  });
+});
+
 describe('the changes script, run with bash against a git repository', () => {
   const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf-8' }).trim();
 
