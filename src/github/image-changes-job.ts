@@ -46,12 +46,12 @@ export function imageJobCondition(name: string): string {
 }
 
 /**
- * The input paths of each image relative to the repository root (the project root): the plan's,
+ * The input paths of each image relative to the repository root (`projectPath`: the project's folder there): the plan's,
  * which are relative to the build context, plus the workflow file (a change to the build steps
  * rebuilds every image).
  */
-export function imageInputPaths(plan: BuildPlan, workflowFile: string): Array<{ key: string; paths: string[] }> {
-  const contextDir = plan.image.context.dir;
+export function imageInputPaths(plan: BuildPlan, workflowFile: string, projectPath = '.'): Array<{ key: string; paths: string[] }> {
+  const contextDir = path.posix.join(projectPath, plan.image.context.dir);
   return plan.images!.map(image => ({
     key: imageKey(image.name),
     paths: [...new Set([...image.inputs.map(p => path.posix.normalize(path.posix.join(contextDir, p))), workflowFile])],
@@ -111,8 +111,8 @@ export function changesScript(images: Array<{ key: string; paths: string[] }>): 
 }
 
 /** The changes job: full history (the base of a pull request or push must be there), read-only token. */
-export function changesJob(p: WorkflowView, plan: BuildPlan): Job {
-  const images = imageInputPaths(plan, p.file);
+export function changesJob(p: WorkflowView, plan: BuildPlan, projectPath = '.'): Job {
+  const images = imageInputPaths(plan, p.file, projectPath);
   return {
     name: 'Changed images',
     runsOn: [p.nativePlatform.runner],

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { github } from 'projen';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
 import { CHANGES_JOB_ID, changesJob, imageJobCondition, imageJobId, imageView, mergeJobId } from './image-changes-job';
@@ -53,11 +54,13 @@ export class ImageWorkflow extends github.GithubWorkflow {
   public readonly plan: BuildPlan;
 
   /**
-   * @param gh the project's GitHub component
+   * @param gh the GitHub component of the repository root's project (a subproject's component writes its workflow there)
    * @param plan the resolved build plan (`RustDocker.plan`)
+   * @param options where the plan's project is in the repository
    */
-  public constructor(gh: github.GitHub, plan: BuildPlan) {
-    const p = workflowView(plan);
+  public constructor(gh: github.GitHub, plan: BuildPlan, options: ImageWorkflowOptions = {}) {
+    const prefix = options.projectPath ?? '.';
+    const p = inRepository(workflowView(plan), prefix);
     super(gh, p.name, {
       fileName: `${p.name}.yml`,
       limitConcurrency: true,
@@ -75,9 +78,9 @@ export class ImageWorkflow extends github.GithubWorkflow {
     const nativeMatrix = p.multiArchStrategy === MultiArchStrategy.NATIVE_RUNNERS;
     if (plan.images) {
       // several images: the changes job first, then per image its build job (and merge job) when its inputs changed
-      this.addJob(CHANGES_JOB_ID, changesJob(p, plan));
+      this.addJob(CHANGES_JOB_ID, changesJob(p, plan, prefix));
       for (const image of plan.images) {
-        const view = imageView(plan, image);
+        const view = inRepository(imageView(plan, image), prefix);
         const job = imageJob(view, nativeMatrix);
         this.addJob(imageJobId(image.name), {
           ...job,
@@ -110,6 +113,28 @@ export class ImageWorkflow extends github.GithubWorkflow {
       };
     }
   }
+}
+
+/** Options of `ImageWorkflow`. */
+export interface ImageWorkflowOptions {
+  /**
+   * The folder of the plan's project relative to the repository root (the root project's folder),
+   * prefixed to the build context, the Dockerfile and the changes job's paths.
+   * @default "." (the root project)
+   */
+  readonly projectPath?: string;
+}
+
+/** The view with its paths relative to the repository root instead of its project. */
+function inRepository(p: WorkflowView, prefix: string): WorkflowView {
+  if (prefix === '.' || prefix === '') return p;
+  const join = (file: string) => path.posix.normalize(path.posix.join(prefix, file));
+  return {
+    ...p,
+    contextDir: join(p.contextDir),
+    dockerfilePath: join(p.dockerfilePath),
+    crateSbom: p.crateSbom ? { lockFile: join(p.crateSbom.lockFile) } : undefined,
+  };
 }
 
 function renderTriggers(p: WorkflowView): github.workflows.Triggers {

@@ -110,11 +110,30 @@ export class RustDocker extends Component {
       images: images === undefined ? undefined : imageInputs(images, presets ?? [], own),
     }));
 
+    // a subproject's workflow and Dependabot config go to the repository root (GitHub reads only the root's .github)
+    const root = project.root;
+    const projectPath = path.relative(root.outdir, project.outdir).split(path.sep).join('/') || '.';
+    const { workflow: workflowPlan, dependabot: dependabotPlan } = this.plan.pipeline;
+    const rootFiles = root === project ? [] : [workflowPlan?.file, dependabotPlan?.file].filter((f): f is string => f !== undefined);
+
     // refuse (or adopt) user files before anything is registered for writing
     const generated = generatedPaths(this.plan);
     checkPathClashes(project, this.plan, generated);
-    new UnmanagedFileGuard(project, { paths: generated, adoptExistingFiles, keepOwnFileOptions: keepOwnFileOptions(this.plan) });
-    for (const file of generated) {
+    const ownFile = (file: string) => !rootFiles.includes(file);
+    const keep = keepOwnFileOptions(this.plan);
+    new UnmanagedFileGuard(project, { paths: generated.filter(ownFile), adoptExistingFiles, keepOwnFileOptions: keep.filter(k => ownFile(k.path)) });
+    if (rootFiles.length > 0) {
+      for (const file of rootFiles) {
+        if (root.tryFindFile(file) !== undefined) {
+          throw RustDockerError.forOption(file === this.plan.pipeline.workflow?.file ? 'workflowName' : 'dependabot',
+            `${showValue(file)} is already generated in the repository root (another RustDocker, or the root project's own)`,
+            file === this.plan.pipeline.workflow?.file ? `Give this subproject's workflow its own name, e.g. "docker-${path.posix.basename(projectPath)}"` : 'Set "dependabot" to false');
+        }
+      }
+      new UnmanagedFileGuard(root, { paths: rootFiles, adoptExistingFiles, keepOwnFileOptions: keep.filter(k => !ownFile(k.path)) });
+      for (const file of rootFiles) root.gitattributes.addAttributes(`/${file}`, 'linguist-generated');
+    }
+    for (const file of generated.filter(ownFile)) {
       project.gitattributes.addAttributes(`/${file}`, 'linguist-generated');
     }
 
@@ -126,9 +145,9 @@ export class RustDocker extends Component {
     }
     const { workflow, dependabot } = this.plan.pipeline;
     if (workflow || dependabot) {
-      const gh = github.GitHub.of(project) ?? new github.GitHub(project, { mergify: false, pullRequestLint: false });
-      if (workflow) this.workflow = new ImageWorkflow(gh, this.plan);
-      if (dependabot) this.dependabot = new DependabotConfig(gh, dependabot, project.outdir);
+      const gitHubOf = (p: Project) => github.GitHub.of(p) ?? new github.GitHub(p, { mergify: false, pullRequestLint: false });
+      if (workflow) this.workflow = new ImageWorkflow(gitHubOf(root), this.plan, { projectPath });
+      if (dependabot) this.dependabot = new DependabotConfig(gitHubOf(root), dependabot, project.outdir);
     }
     this.tasks = new DockerTasks(project, this.plan);
   }

@@ -7,8 +7,9 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'projen';
+import { Project, Testing } from 'projen';
 import * as YAML from 'yaml';
+import { RustDocker } from '../../src/project/rust-docker';
 import { RustDockerProject, RustDockerProjectOptions } from '../../src/project/rust-docker-project';
 import { MultiArchStrategy } from '../../src/settings';
 import { fixtureOutdir, writeFiles } from '../util/fixture-project';
@@ -88,6 +89,32 @@ describe('the workflow of several images', () => {
     expect(Object.keys(workflow.jobs).filter(j => j.startsWith('image'))).toHaveLength(n);
     const findings = [...actionlint([file]), ...zizmor([file])];
     expect(findings.map(showFinding)).toEqual([]);
+  });
+});
+
+describe('a RustDocker in a projen subproject', () => {
+  test('writes its workflow and Dependabot config at the repository root, with paths from the root; nothing under the subproject\'s .github; oracles clean', () => {
+    // GIVEN a root project and the multi-image workspace as its subproject services/shop
+    const rootDir = fixtureOutdir();
+    fs.cpSync(fixtureOutdir('multi-image'), path.join(rootDir, 'services', 'shop'), { recursive: true });
+    const root = new Project({ name: 'monorepo', outdir: rootDir });
+    const sub = new Project({ name: 'shop', parent: root, outdir: 'services/shop' });
+    new RustDocker(sub);
+    // WHEN synthesized
+    const files = Testing.synth(root);
+    // THEN the workflow and the Dependabot config are the root's, and the workflow builds the subproject's context and Dockerfile
+    expect(Object.keys(files).filter(f => f.includes('.github/')).sort()).toEqual(['.github/dependabot.yml', WORKFLOW]);
+    expect(YAML.parse(files['.github/dependabot.yml']).updates.map((u: any) => u.directory)).toEqual(['/', '/services/shop', '/services/shop']);
+    const workflow = YAML.parse(files[WORKFLOW]);
+    const build = workflow.jobs.image_worker.steps.find((st: any) => st.id === 'build');
+    expect(build.with.context).toBe('services/shop');
+    expect(build.with.file).toBe('services/shop/Dockerfile');
+    expect(workflow.jobs.changes.steps[1].run).toContain('build worker services/shop/.dockerignore services/shop/Cargo.lock services/shop/Cargo.toml services/shop/Dockerfile services/shop/crates/shared services/shop/crates/worker .github/workflows/docker.yml\n');
+    // AND the oracles find nothing
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mi-sub-')), '.github', 'workflows', 'docker.yml');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, files[WORKFLOW]);
+    expect([...actionlint([file]), ...zizmor([file])].map(showFinding)).toEqual([]);
   });
 });
 
