@@ -83,7 +83,7 @@ export interface BuildPlanInput {
 }
 
 /** Strategies that can share one dependency build between several images. */
-const MULTI_IMAGE_CACHING = [DependencyCaching.CARGO_CHEF];
+const MULTI_IMAGE_CACHING = [DependencyCaching.CARGO_CHEF, DependencyCaching.SKELETON];
 
 /**
  * Computes the build plan. Pure. Throws one RustDockerError listing every bad setting
@@ -171,9 +171,8 @@ function checkMultiImage(images: NamedImagePlan[]): void {
   const errors = new ErrorCollector();
   const caching = images[0].image.builder.dependencyCaching;
   if (!MULTI_IMAGE_CACHING.includes(caching)) {
-    const why = caching === DependencyCaching.SKELETON && images[0].image.builder.dependencyCachingReason ? ` (${images[0].image.builder.dependencyCachingReason})` : '';
-    errors.add(RustDockerError.forOption('dependencyCaching', `is ${enumName(caching)}${why}, which builds one image per Dockerfile, but the repository ships ${images.length} images (${images.map(i => i.name).join(', ')})`,
-      'Use DependencyCaching.CARGO_CHEF (one dependency build shared by every image), or list one image in "images" (or set "binaries") and give each other image a Dockerfile of its own'));
+    errors.add(RustDockerError.forOption('dependencyCaching', `is ${enumName(caching)}, which builds one image per Dockerfile, but the repository ships ${images.length} images (${images.map(i => i.name).join(', ')})`,
+      'Use DependencyCaching.CARGO_CHEF or SKELETON (one dependency build shared by every image), or list one image in "images" (or set "binaries")'));
   }
   const stageNames = new Map<string, string>();
   for (const image of images) {

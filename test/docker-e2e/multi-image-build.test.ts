@@ -5,6 +5,7 @@
  * change confined to worker/, building api again compiles nothing and reuses its build stage.
  */
 import * as path from 'path';
+import { DependencyCaching } from '../../src/settings';
 import {
   buildImage, buildSteps, compiledCrates, describeDocker, DOCKER_TEST_TIMEOUT, prepareFixture, removeImage, replaceInFile, runImage, uniqueTag,
 } from '../util/docker';
@@ -17,10 +18,13 @@ describeDocker('one Dockerfile, two images (--target api, --target worker)', () 
   const tags: string[] = [];
   afterAll(() => tags.forEach(removeImage));
 
-  test('both images build and run; a worker-only change leaves api\'s build stage cached and compiles none of its crates', async () => {
-    // GIVEN the fixture and the Dockerfile generated without options (Rust from the lab's rust:1)
+  test.each([
+    ['the default (CARGO_CHEF)', {}],
+    ['SKELETON', { dependencyCaching: DependencyCaching.SKELETON }],
+  ])('%s: both images build and run; a worker-only change leaves api\'s build stage cached and compiles none of its crates', async (label, options) => {
+    // GIVEN the fixture and the Dockerfile generated (Rust from the lab's rust:1)
     const ctx = prepareFixture('multi-image');
-    const dockerfile = generateDockerfile(ctx, { rustVersion: '1' });
+    const dockerfile = generateDockerfile(ctx, { rustVersion: '1', ...options });
     expect(dockerfile).toMatch(/^# +Images: api \(api of package api\); worker \(worker of package worker\)/m);
     const build = async (target: string) => {
       const tag = uniqueTag(`multi-${target}`);
@@ -37,7 +41,7 @@ describeDocker('one Dockerfile, two images (--target api, --target worker)', () 
     expect((await runImage(api.tag)).stdout.trim()).toBe('hello from api');
     expect((await runImage(worker.tag)).stdout.trim()).toBe('hello from worker');
     // eslint-disable-next-line no-console
-    console.log(`[multi-image] api ${api.seconds}s, worker ${worker.seconds}s (after api: shared cook reused)`);
+    console.log(`[multi-image ${label}] api ${api.seconds}s, worker ${worker.seconds}s (after api: shared cook reused)`);
 
     // WHEN only worker changes, and api is built again
     replaceInFile(path.join(ctx, 'crates/worker/src/main.rs'), 'greeting("worker")', `greeting("worker ${RUN}")`);
@@ -54,6 +58,6 @@ describeDocker('one Dockerfile, two images (--target api, --target worker)', () 
     expect(compiledCrates(workerAgain.log)).toContain('worker');
     expect((await runImage(workerAgain.tag)).stdout.trim()).toBe(`hello from worker ${RUN}`);
     // eslint-disable-next-line no-console
-    console.log(`[multi-image] after a worker-only change: api ${apiAgain.seconds}s (cached), worker ${workerAgain.seconds}s (compiled ${compiledCrates(workerAgain.log).join(', ')})`);
+    console.log(`[multi-image ${label}] after a worker-only change: api ${apiAgain.seconds}s (cached), worker ${workerAgain.seconds}s (compiled ${compiledCrates(workerAgain.log).join(', ')})`);
   }, DOCKER_TEST_TIMEOUT);
 });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Project, Testing } from 'projen';
 import { CargoWorkspace } from '../../src/cargo';
 import { RustDockerfile } from '../../src/docker/rust-dockerfile';
-import { RustDockerSettings } from '../../src/settings';
+import { DependencyCaching, RustDockerSettings } from '../../src/settings';
 import { lintDockerfile } from '../util/dockerfile-lint';
 import { planFor } from '../util/plan';
 
@@ -66,6 +66,19 @@ describe('one Dockerfile, two images (CARGO_CHEF)', () => {
     const { text } = synth({ glibcGuard: false });
     expect(stageNames(text)).toEqual(['chef', 'planner', 'builder', 'worker-build', 'worker', 'api-build', 'api']);
     expect(stage(text, 'api')).toContain('COPY --from=api-build /out/api /usr/local/bin/');
+    expect(lintDockerfile(text)).toEqual([]);
+  });
+
+  test('SKELETON: base, skeleton and one dependency build per image in one layer; each build stage touches its sources', () => {
+    const { text } = synth({ dependencyCaching: DependencyCaching.SKELETON });
+    expect(stageNames(text)).toEqual([
+      'base', 'skeleton', 'builder',
+      'worker-build', 'worker-runtime-base', 'worker-glibc-guard', 'worker',
+      'api-build', 'api-runtime-base', 'api-glibc-guard', 'api',
+    ]);
+    expect(stage(text, 'builder').join('\n')).toMatch(/cargo build --locked --release -p api --bin api && cargo build --locked --release -p worker --bin worker && cp -a target\/\. /);
+    expect(stage(text, 'api-build').join('\n')).toMatch(/RUN .*touch [^&]*crates\/api\/src\/main\.rs[^&]*&& cargo build --locked --release -p api --bin api/);
+    expect(stage(text, 'api-build').filter(l => l.startsWith('COPY')).slice(-2)).toEqual(['COPY crates/api crates/api', 'COPY crates/shared crates/shared']);
     expect(lintDockerfile(text)).toEqual([]);
   });
 

@@ -68,6 +68,7 @@ describe('several images in the build plan', () => {
     // GIVEN NONE with two images
     const none = errorFrom(() => buildPlan({ workspace: fixtureFacts('multi-image'), options: { dependencyCaching: DependencyCaching.NONE } }));
     expect(none.message).toMatch(/option "dependencyCaching": is NONE, which builds one image per Dockerfile, but the repository ships 2 images \(api, worker\)/);
+    expect(buildPlan({ workspace: fixtureFacts('multi-image'), options: { dependencyCaching: DependencyCaching.SKELETON } }).images).toHaveLength(2);
   });
 
   test('a shared bad setting is reported once, not once per image', () => {
