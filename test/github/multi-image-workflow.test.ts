@@ -150,6 +150,11 @@ describe('the changes script, run with bash against a git repository', () => {
     if (files.length > 0) {
       git(dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'change');
     }
+    return runScript(dir, script, { BASE: base, ...env });
+  }
+
+  /** Runs the script in `dir` as GitHub runs a `run:` step; returns its outputs. */
+  function runScript(dir: string, script: string, env: { EVENT_NAME: string; REF_TYPE?: string; BASE?: string }): { [key: string]: string } {
     const output = path.join(dir, '..', `out-${path.basename(dir)}`);
     fs.writeFileSync(output, '');
     const scriptFile = `${output}.sh`;
@@ -158,7 +163,7 @@ describe('the changes script, run with bash against a git repository', () => {
     const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile], {
       cwd: dir,
       encoding: 'utf-8',
-      env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, REF_TYPE: 'branch', BASE: base, ...env },
+      env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, REF_TYPE: 'branch', ...env },
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -175,6 +180,14 @@ describe('the changes script, run with bash against a git repository', () => {
     expect(changesFor(files, { EVENT_NAME: 'pull_request' })).toEqual(expected);
     // a push to a branch compares with the pushed-over commit the same way
     expect(changesFor(files, { EVENT_NAME: 'push' })).toEqual(expected);
+  });
+
+  test('a file moved out of worker into api rebuilds both (both sides of the rename count)', () => {
+    const { dir, script, base } = repo();
+    fs.mkdirSync(path.join(dir, 'crates/api/data'));
+    git(dir, 'mv', 'crates/worker/Cargo.toml', 'crates/api/data/worker.toml');
+    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'move');
+    expect(runScript(dir, script, { EVENT_NAME: 'pull_request', BASE: base })).toEqual({ api: 'true', worker: 'true' });
   });
 
   test.each([
