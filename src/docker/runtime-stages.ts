@@ -15,38 +15,46 @@ import { shellQuote } from '../shell';
  * the checked binaries), so a binary that could not start on the runtime fails the build instead.
  */
 export function runtimeStages(
-  file: Dockerfile, p: ImagePlan, binariesFrom: string,
+  file: Dockerfile, p: ImagePlan, binariesFrom: string = STAGE.BUILDER, names: RuntimeStageNames = {},
 ): { runtime: DockerStage; runtimeBase?: DockerStage; glibcGuard?: DockerStage } {
+  const { runtime: runtimeName = STAGE.RUNTIME, runtimeBase: baseName = STAGE.RUNTIME_BASE, glibcGuard: guardName = STAGE.GLIBC_GUARD } = names;
   if (!p.runtime.glibcGuard) {
-    const runtime = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME, fromComment: runtimeFromComment(p) });
+    const runtime = file.addStage({ from: p.runtime.image, name: runtimeName, fromComment: runtimeFromComment(p) });
     prepareRuntime(runtime, p);
     finishRuntime(runtime, p, binariesFrom);
     return { runtime };
   }
-  const runtimeBase = file.addStage({ from: p.runtime.image, name: STAGE.RUNTIME_BASE, fromComment: runtimeFromComment(p) });
+  const runtimeBase = file.addStage({ from: p.runtime.image, name: baseName, fromComment: runtimeFromComment(p) });
   prepareRuntime(runtimeBase, p);
-  const glibcGuard = guardStage(file, p, binariesFrom);
+  const glibcGuard = guardStage(file, p, binariesFrom, guardName);
   glibcGuard.comment('fail the build, not the container start, when a binary needs a glibc version or a library the runtime image lacks');
   useBashWithPipefail(glibcGuard);
   // cross builds name the target platform in the guard's messages
   if (p.builder.crossCompile) glibcGuard.arg('TARGETPLATFORM');
   // one shell script over continued lines (a loop cannot be split into "&&" commands)
-  const script = [`--mount=type=bind,from=${STAGE.RUNTIME_BASE},target=${GUARD_RUNTIME_ROOT}`, ...glibcGuardScript(p)];
+  const script = [`--mount=type=bind,from=${baseName},target=${GUARD_RUNTIME_ROOT}`, ...glibcGuardScript(p)];
   glibcGuard.addInstruction('RUN', script.join(` \\\n${' '.repeat(4)}`));
-  const runtime = file.addStage({ from: STAGE.RUNTIME_BASE, name: STAGE.RUNTIME });
-  finishRuntime(runtime, p, STAGE.GLIBC_GUARD);
+  const runtime = file.addStage({ from: baseName, name: runtimeName });
+  finishRuntime(runtime, p, guardName);
   return { runtime, runtimeBase, glibcGuard };
 }
 
+/** Names of the runtime stages (several images: each image's own); default the one image's. */
+export interface RuntimeStageNames {
+  readonly runtime?: string;
+  readonly runtimeBase?: string;
+  readonly glibcGuard?: string;
+}
+
 /**
- * The guard's stage: the builder itself (it has readelf and the binaries), or with RUNNER a Debian image
+ * The guard's stage: the stage that built the binaries (it has readelf and them), or with RUNNER a Debian image
  * with binutils and the binaries of `binariesFrom`, so that BuildKit does not build the builder stage when
  * the binaries come from the runner.
  */
-function guardStage(file: Dockerfile, p: ImagePlan, binariesFrom: string): DockerStage {
+function guardStage(file: Dockerfile, p: ImagePlan, binariesFrom: string, name: string): DockerStage {
   const runner = p.builder.runner;
-  if (runner === undefined) return file.addStage({ from: STAGE.BUILDER, name: STAGE.GLIBC_GUARD });
-  const guard = file.addStage({ from: runner.guardImage, name: STAGE.GLIBC_GUARD });
+  if (runner === undefined) return file.addStage({ from: binariesFrom, name });
+  const guard = file.addStage({ from: runner.guardImage, name });
   guard.comment('readelf for the check (the binaries may come from the runner: this stage does not start from the builder)');
   ignoreNext(guard, APT_UNPINNED);
   guard.run({ commands: ['apt-get update', 'apt-get install -y --no-install-recommends binutils', 'rm -rf /var/lib/apt/lists/*'] });

@@ -2,18 +2,19 @@ import { IConstruct } from 'constructs';
 import { Component } from 'projen';
 import {
   auditableStage, buildPlatform, cargoBuild, cargoFlags, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild, installBuildPackages,
-  registryMounts, secretMounts, setupTarget, useBashWithPipefail, useToolchain,
+  registryMounts, secretMounts, setupTarget, useToolchain,
 } from './build-steps';
 import { Dockerfile } from './dockerfile';
 import { OUT_DIR, STAGE } from './dockerfile-layout';
 import { DockerStage, RunMount } from './dockerfile-stage';
+import { multiImageStages } from './multi-image-stages';
 import { runtimeStages } from './runtime-stages';
-import { dirOf, lockAwk, manifestAwk, stubFiles, touchSources } from './skeleton-rewrite';
+import { touchSources } from './skeleton-rewrite';
+import { skeletonStages } from './skeleton-stages';
 import { BuildPlan } from '../plan/build-plan';
 import { BUILD_DIR, DEPS_TARGET_CACHE } from '../plan/builder-plan';
 import { ImagePlan } from '../plan/image-plan';
 import { DependencyCaching } from '../settings';
-import { shellWords } from '../shell';
 
 /**
  * The Dockerfile of a Rust service, rendered from the resolved build plan into the typed
@@ -68,7 +69,8 @@ export class RustDockerfile extends Component {
     const p = plan.image;
     this.plan = p;
     this.file = new Dockerfile(this, p.context.dockerfilePath, { syntax: p.context.syntax, header: header(p) });
-    const stages = renderStages(this.file, p);
+    // several images: one shared dependency build, a build and a final stage per image (`file.tryFindStage(<name>)`)
+    const stages: RenderedStages = plan.images ? multiImageStages(this.file, plan) : renderStages(this.file, p);
     this.builder = stages.builder;
     this.runtime = stages.runtime;
     this.chef = stages.chef;
@@ -176,30 +178,7 @@ function cargoChef(file: Dockerfile, p: ImagePlan): BuildStages {
 }
 
 function skeleton(file: Dockerfile, p: ImagePlan): BuildStages {
-  const base = file.addStage({ from: p.builder.rustImage, name: STAGE.BASE, platform: buildPlatform(p) });
-  useToolchain(base, p);
-  base.workdir(BUILD_DIR);
-  installBuildPackages(base, p);
-
-  const stubs = stubFiles(p.cargo.packages);
-  const skel = file.addStage({ from: STAGE.BASE, name: STAGE.SKELETON });
-  skel.comment('manifests, lock file and stub targets: what cargo needs to build the dependencies.');
-  skel.comment('Own crates get version 0.0.0 here, so a version bump does not rebuild the dependencies.');
-  useBashWithPipefail(skel);
-  skel.copy({ sources: p.cargo.locked ? ['Cargo.toml', 'Cargo.lock'] : ['Cargo.toml'], dest: './' });
-  for (const pkg of p.cargo.packages.filter(x => x.dir !== '.')) {
-    skel.copy({ sources: [pkg.manifestPath], dest: pkg.manifestPath });
-  }
-  const manifests = ['Cargo.toml', ...p.cargo.packages.filter(x => x.dir !== '.').map(x => x.manifestPath)];
-  const dirs = [...new Set([...stubs.main, ...stubs.empty].map(dirOf).filter(d => d !== '.'))];
-  const commands = manifests.length === 1
-    ? [`awk '${manifestAwk()}' ${manifests[0]} > ${manifests[0]}.tmp`, `mv ${manifests[0]}.tmp ${manifests[0]}`]
-    : [`for f in ${shellWords(manifests)}; do awk '${manifestAwk()}' "$f" > "$f.tmp"; mv "$f.tmp" "$f"; done`];
-  if (p.cargo.locked) commands.push(`awk '${lockAwk(p.cargo.packages.map(x => `${x.name} ${x.version ?? '0.0.0'}`))}' Cargo.lock > Cargo.lock.tmp`, 'mv Cargo.lock.tmp Cargo.lock');
-  if (dirs.length > 0) commands.push(`mkdir -p ${shellWords(dirs)}`);
-  if (stubs.main.length > 0) commands.push(`echo 'fn main() {}' | tee ${shellWords(stubs.main)} > /dev/null`);
-  if (stubs.empty.length > 0) commands.push(`touch ${shellWords(stubs.empty)}`);
-  skel.runWith({ commands });
+  const { base, skeleton: skel } = skeletonStages(file, p);
 
   const auditable = auditableStage(file, p);
   const builder = file.addStage({ from: STAGE.BASE, name: STAGE.BUILDER });

@@ -36,7 +36,8 @@ export class DependabotConfig extends Component {
         version: 2,
         updates: plan.updates.map(u => ({
           'package-ecosystem': u.ecosystem,
-          'directory': directory(u.directory),
+          // the workflows are at the repository root, whatever the project
+          'directory': u.ecosystem === 'github-actions' ? '/' : directory(u.directory),
           'schedule': { interval: 'weekly' },
           'cooldown': { 'default-days': plan.cooldownDays },
           'groups': { [u.ecosystem]: { patterns: ['*'] } },

@@ -1,5 +1,7 @@
+import * as path from 'path';
 import { github } from 'projen';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
+import { CHANGES_JOB_ID, changesJob, imageJobCondition, imageJobId, imageView, mergeJobId } from './image-changes-job';
 import { runnerBuildSteps } from './runner-build-steps';
 import {
   attestAndSignSteps, attestCondition, attestPreflightSteps, buildInputs, CACHE_MOUNTS_ZIZMOR_IGNORE, checkoutStep, cacheMountSteps, cacheTo,
@@ -53,11 +55,13 @@ export class ImageWorkflow extends github.GithubWorkflow {
   public readonly plan: BuildPlan;
 
   /**
-   * @param gh the project's GitHub component
+   * @param gh the GitHub component of the repository root's project (a subproject's component writes its workflow there)
    * @param plan the resolved build plan (`RustDocker.plan`)
+   * @param options where the plan's project is in the repository
    */
-  public constructor(gh: github.GitHub, plan: BuildPlan) {
-    const p = workflowView(plan);
+  public constructor(gh: github.GitHub, plan: BuildPlan, options: ImageWorkflowOptions = {}) {
+    const prefix = options.projectPath ?? '.';
+    const p = inRepository(workflowView(plan), prefix);
     super(gh, p.name, {
       fileName: `${p.name}.yml`,
       limitConcurrency: true,
@@ -73,9 +77,25 @@ export class ImageWorkflow extends github.GithubWorkflow {
     this.on(renderTriggers(p));
 
     const nativeMatrix = p.multiArchStrategy === MultiArchStrategy.NATIVE_RUNNERS;
-    this.addJob(ImageWorkflow.IMAGE_JOB_ID, imageJob(p, nativeMatrix));
-    if (nativeMatrix && p.push) {
-      this.addJob(ImageWorkflow.MERGE_JOB_ID, mergeJob(p));
+    if (plan.images) {
+      // several images: the changes job first, then per image its build job (and merge job) when its inputs changed
+      this.addJob(CHANGES_JOB_ID, changesJob(p, plan, prefix));
+      for (const image of plan.images) {
+        const view = inRepository(imageView(plan, image), prefix);
+        const job = imageJob(view, nativeMatrix);
+        this.addJob(imageJobId(image.name), {
+          ...job,
+          name: nativeMatrix ? `Image ${image.name} (\${{ matrix.platform }})` : `Image ${image.name}`,
+          needs: [CHANGES_JOB_ID],
+          if: imageJobCondition(image.name),
+        });
+        if (nativeMatrix && p.push) this.addJob(mergeJobId(image.name), { ...mergeJob(view), name: `Merge platform images of ${image.name}` });
+      }
+    } else {
+      this.addJob(ImageWorkflow.IMAGE_JOB_ID, imageJob(p, nativeMatrix));
+      if (nativeMatrix && p.push) {
+        this.addJob(ImageWorkflow.MERGE_JOB_ID, mergeJob(p));
+      }
     }
     if (p.driftCheck) {
       this.addJob(ImageWorkflow.DRIFT_JOB_ID, driftCheckJob(this.project, p));
@@ -94,6 +114,28 @@ export class ImageWorkflow extends github.GithubWorkflow {
       };
     }
   }
+}
+
+/** Options of `ImageWorkflow`. */
+export interface ImageWorkflowOptions {
+  /**
+   * The folder of the plan's project relative to the repository root (the root project's folder),
+   * prefixed to the build context, the Dockerfile and the changes job's paths.
+   * @default "." (the root project)
+   */
+  readonly projectPath?: string;
+}
+
+/** The view with its paths relative to the repository root instead of its project. */
+function inRepository(p: WorkflowView, prefix: string): WorkflowView {
+  if (prefix === '.' || prefix === '') return p;
+  const join = (file: string) => path.posix.normalize(path.posix.join(prefix, file));
+  return {
+    ...p,
+    contextDir: join(p.contextDir),
+    dockerfilePath: join(p.dockerfilePath),
+    crateSbom: p.crateSbom ? { lockFile: join(p.crateSbom.lockFile) } : undefined,
+  };
 }
 
 function renderTriggers(p: WorkflowView): github.workflows.Triggers {
@@ -222,7 +264,7 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
           if: NOT_A_PULL_REQUEST,
           uses: p.actions['actions/upload-artifact'].uses,
           with: {
-            'name': 'digests-${{ matrix.slug }}',
+            'name': `${digestArtifact(p)}-\${{ matrix.slug }}`,
             'path': '${{ runner.temp }}/digests/*',
             'if-no-files-found': 'error',
             'retention-days': 1,
@@ -268,6 +310,11 @@ function imageJob(p: WorkflowView, nativeMatrix: boolean): Job {
   };
 }
 
+/** Name (prefix) of the digest artifacts of the per-platform pushes: `digests`, or `digests-<image>` with several images. */
+function digestArtifact(p: WorkflowView): string {
+  return p.target === undefined ? 'digests' : `digests-${p.target}`;
+}
+
 function mergeJob(p: WorkflowView): Job {
   const createManifest = [
     'set -euo pipefail',
@@ -286,7 +333,7 @@ function mergeJob(p: WorkflowView): Job {
   ].join('\n');
   return {
     name: 'Merge platform images',
-    needs: [ImageWorkflow.IMAGE_JOB_ID],
+    needs: [p.imageJobId ?? ImageWorkflow.IMAGE_JOB_ID],
     if: NOT_A_PULL_REQUEST,
     runsOn: [p.nativePlatform.runner],
     // the crate SBOM reads Cargo.lock from the checkout
@@ -297,7 +344,7 @@ function mergeJob(p: WorkflowView): Job {
         id: 'download_digests',
         name: 'Download digests',
         uses: p.actions['actions/download-artifact'].uses,
-        with: { 'path': '${{ runner.temp }}/digests', 'pattern': 'digests-*', 'merge-multiple': true },
+        with: { 'path': '${{ runner.temp }}/digests', 'pattern': `${digestArtifact(p)}-*`, 'merge-multiple': true },
       },
       ...imageNameStep(p),
       { id: 'buildx', name: 'Set up Docker Buildx', uses: p.actions['docker/setup-buildx-action'].uses },
@@ -311,7 +358,7 @@ function mergeJob(p: WorkflowView): Job {
         run: createManifest,
       },
       ...attestAndSignSteps(p, '${{ steps.manifest.outputs.digest }}', undefined,
-        attestCondition(p, `needs.${ImageWorkflow.IMAGE_JOB_ID}.outputs.attest`)),
+        attestCondition(p, `needs.${p.imageJobId ?? ImageWorkflow.IMAGE_JOB_ID}.outputs.attest`)),
     ],
   };
 }

@@ -60,6 +60,12 @@ export interface WorkflowView extends WorkflowPlan {
   readonly buildSecrets: BuildSecretPlan[];
   readonly localTag: string;
   readonly e2eTests: E2eTestPlan[];
+  /** Several images: this image's final stage, the builds' `target`. */
+  readonly target?: string;
+  /** Several images: appended to the derived `ghcr.io/<owner>/<repo>` (`/<image>`). */
+  readonly imageNameSuffix?: string;
+  /** Several images: the id of this image's build job (default `image`). */
+  readonly imageJobId?: string;
 }
 
 /** Id of the metadata-action step, whose outputs name the tags and labels. */
@@ -120,7 +126,7 @@ export function imageNameStep(p: WorkflowView): JobStep[] {
   return [{
     id: 'image',
     name: 'Image name',
-    env: { IMAGE_REPOSITORY: 'ghcr.io/${{ github.repository }}' },
+    env: { IMAGE_REPOSITORY: `ghcr.io/\${{ github.repository }}${p.imageNameSuffix ?? ''}` },
     run: 'echo "name=${IMAGE_REPOSITORY,,}" >> "$GITHUB_OUTPUT"',
   }];
 }
@@ -250,6 +256,7 @@ export function buildInputs(p: WorkflowView): { [key: string]: unknown } {
   const inputs: { [key: string]: unknown } = {
     'context': p.contextDir,
     'file': p.dockerfilePath,
+    ...(p.target !== undefined ? { target: p.target } : {}),
     'labels': `\${{ steps.${META_STEP_ID}.outputs.labels }}`,
     'build-args': lines([...p.buildArgs.map(a => `${a.name}=${a.ciValue}`), ...(r ? [`${r.buildArg}=${r.buildContext}`] : [])]),
     ...(r ? { 'build-contexts': lines([`${r.buildContext}=${RUNNER_BINARIES_DIR}`]) } : {}),

@@ -50,25 +50,46 @@ export function resolveImageInputs(
   const shared = sharedInputs(workspace, files);
   return images.map(image => {
     const paths = new Set(shared);
-    const seen = new Set<string>();
-    const queue: CargoPackageFacts[] = image.packages.map(name => {
-      const pkg = byName.get(name);
-      if (pkg === undefined) throw new Error(`image "${image.name}" names package "${name}", which is not a workspace member`);
-      return pkg;
-    });
-    while (queue.length > 0) {
-      const pkg = queue.shift()!;
-      if (seen.has(pkg.dir)) continue;
-      seen.add(pkg.dir);
-      for (const p of packagePaths(pkg)) paths.add(p);
-      for (const dep of pkg.pathDependencies ?? []) {
-        const member = byDir.get(dep);
-        if (member !== undefined) queue.push(member);
-        else if (!isOutside(dep)) paths.add(dep); // a path dependency cargo reads but the facts do not list as a member
-      }
-    }
+    for (const p of packageClosurePaths(image.packages, image.name, byName, byDir)) paths.add(p);
     return { image: image.name, paths: minimize([...paths]) };
   });
+}
+
+/**
+ * The sources an image's build compiles, relative to the build context: the folders of its packages
+ * and of their path dependencies inside the context (transitively), a root package's own files, and
+ * their compile-time inputs inside the context; sorted, minimal. What the image's build stage copies.
+ *
+ * @throws Error when a package is not a workspace member.
+ */
+export function imageSourcePaths(workspace: CargoWorkspaceFacts, packages: string[]): string[] {
+  const byName = new Map(workspace.packages.map(p => [p.name, p]));
+  const byDir = new Map(workspace.packages.map(p => [p.dir, p]));
+  return minimize(packageClosurePaths(packages, packages.join(', '), byName, byDir).filter(p => p !== '' && !isOutside(p)));
+}
+
+function packageClosurePaths(
+  packages: string[], image: string, byName: Map<string, CargoPackageFacts>, byDir: Map<string, CargoPackageFacts>,
+): string[] {
+  const paths: string[] = [];
+  const seen = new Set<string>();
+  const queue: CargoPackageFacts[] = packages.map(name => {
+    const pkg = byName.get(name);
+    if (pkg === undefined) throw new Error(`image "${image}" names package "${name}", which is not a workspace member`);
+    return pkg;
+  });
+  while (queue.length > 0) {
+    const pkg = queue.shift()!;
+    if (seen.has(pkg.dir)) continue;
+    seen.add(pkg.dir);
+    paths.push(...packagePaths(pkg));
+    for (const dep of pkg.pathDependencies ?? []) {
+      const member = byDir.get(dep);
+      if (member !== undefined) queue.push(member);
+      else if (!isOutside(dep)) paths.push(normalize(dep)); // a path dependency cargo reads but the facts do not list as a member
+    }
+  }
+  return paths;
 }
 
 /**

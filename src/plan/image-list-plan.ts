@@ -41,6 +41,9 @@ export interface ImageList {
 
 const IMAGE_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
 
+/** Most images inferred from the binaries (a package of many tools is not many services): more need `images`. */
+const MAX_INFERRED_IMAGES = 16;
+
 /**
  * Resolves the image list. Without `images`: one image per shipped binary (no `required-features`) of
  * the packages `cargo build` builds by default (`default-members`, else the root package, else every
@@ -73,11 +76,11 @@ function inferImages(ws: CargoWorkspaceFacts, defaultName: string): ImageList {
   const defaultRun = ws.packages.some(p => defaultPackages.includes(p.name) && p.defaultRun !== undefined);
   const clash = shipped.find(b => INTERNAL_STAGE_NAMES.includes(b.name) || !IMAGE_NAME.test(b.name));
   const names = new Set(shipped.map(b => b.name));
-  if (shipped.length > 1 && !defaultRun && clash === undefined && names.size === shipped.length) {
+  if (shipped.length > 1 && shipped.length <= MAX_INFERRED_IMAGES && !defaultRun && clash === undefined && names.size === shipped.length) {
     const images = shipped.map(b => ({ name: b.name, packageName: b.packageName, binaries: [b.name] }));
     return { images, inferred: true, summary: `Images: ${images.map(describe).join('; ')} (one per binary: ${shipped.length} binaries and no default-run)` };
   }
-  const why = shipped.length <= 1 ? 'one binary' : defaultRun ? 'default-run is set' : clash ? `binary ${showValue(clash.name)} cannot name an image` : 'binary names repeat across packages';
+  const why = shipped.length <= 1 ? 'one binary' : shipped.length > MAX_INFERRED_IMAGES ? `${shipped.length} binaries, more than ${MAX_INFERRED_IMAGES} images are never inferred` : defaultRun ? 'default-run is set' : clash ? `binary ${showValue(clash.name)} cannot name an image` : 'binary names repeat across packages';
   return { images: [{ name: defaultName }], inferred: true, summary: `Images: ${defaultName} (one image: ${why})` };
 }
 

@@ -1,17 +1,17 @@
 import * as path from 'path';
 import { Component, Project, github } from 'projen';
-import { RustDockerSettings } from '../settings';
+import { ImageSettings, RustDockerSettings } from '../settings';
 import { KeepOwnFileOption, UnmanagedFileGuard } from './unmanaged-file-guard';
 import { CargoInferenceError } from '../cargo/cargo-inference-error';
 import { CargoWorkspace } from '../cargo/cargo-workspace';
 import { RustDockerfile } from '../docker/rust-dockerfile';
 import { RustDockerIgnore } from '../docker/rust-dockerignore';
-import { RustDockerError, showValue } from '../errors';
+import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { DependabotConfig } from '../github/dependabot-config';
 import { ImageWorkflow } from '../github/image-workflow';
-import { BuildPlan, resolveBuildPlan } from '../plan/build-plan';
+import { BuildPlan, ImageInput, resolveBuildPlan } from '../plan/build-plan';
 import { applyPresets, RustDockerPreset } from '../presets/rust-docker-preset';
-import { SETTING_KEYS } from '../settings/option-schema';
+import { IMAGE_OVERRIDE_KEYS, SETTING_KEYS } from '../settings/option-schema';
 import { DockerTasks } from '../tasks/docker-tasks';
 
 /** Options for the `RustDocker` component. */
@@ -38,6 +38,17 @@ export interface RustDockerOptions extends RustDockerSettings {
    * @default false
    */
   readonly adoptExistingFiles?: boolean;
+
+  /**
+   * The images the repository ships, when it ships several: each a final stage of the one Dockerfile
+   * (`docker buildx build --target <name>`) built on one shared dependency build (CARGO_CHEF or
+   * SKELETON), and a job of the one workflow that runs only when the image's inputs changed. Each
+   * entry overrides shared settings for its image; presets merge into every image (library
+   * defaults → presets → these options → the entry → forced values).
+   * @default - one image per shipped binary of the default members when there are several and no
+   * `default-run` (entrypoint: that binary), else one image
+   */
+  readonly images?: ImageSettings[];
 }
 
 /**
@@ -85,7 +96,7 @@ export class RustDocker extends Component {
         fix: 'Use a separate subproject (projen "parent"/"outdir") per Rust service',
       });
     }
-    const { cargoDir, presets, adoptExistingFiles, ...own } = options;
+    const { cargoDir, presets, adoptExistingFiles, images, ...own } = options;
     const contextDir = normalizeCargoDir(cargoDir);
     const merged = applyPresets(presets ?? [], own);
     this.settings = merged.settings;
@@ -96,26 +107,47 @@ export class RustDocker extends Component {
       workspace: this.workspace.facts,
       contextDir,
       projectName: project.name,
+      images: images === undefined ? undefined : imageInputs(images, presets ?? [], own),
     }));
+
+    // a subproject's workflow and Dependabot config go to the repository root (GitHub reads only the root's .github)
+    const root = project.root;
+    const projectPath = path.relative(root.outdir, project.outdir).split(path.sep).join('/') || '.';
+    const { workflow: workflowPlan, dependabot: dependabotPlan } = this.plan.pipeline;
+    const rootFiles = root === project ? [] : [workflowPlan?.file, dependabotPlan?.file].filter((f): f is string => f !== undefined);
 
     // refuse (or adopt) user files before anything is registered for writing
     const generated = generatedPaths(this.plan);
     checkPathClashes(project, this.plan, generated);
-    new UnmanagedFileGuard(project, { paths: generated, adoptExistingFiles, keepOwnFileOptions: keepOwnFileOptions(this.plan) });
-    for (const file of generated) {
+    const ownFile = (file: string) => !rootFiles.includes(file);
+    const keep = keepOwnFileOptions(this.plan);
+    new UnmanagedFileGuard(project, { paths: generated.filter(ownFile), adoptExistingFiles, keepOwnFileOptions: keep.filter(k => ownFile(k.path)) });
+    if (rootFiles.length > 0) {
+      for (const file of rootFiles) {
+        if (root.tryFindFile(file) !== undefined) {
+          throw RustDockerError.forOption(file === this.plan.pipeline.workflow?.file ? 'workflowName' : 'dependabot',
+            `${showValue(file)} is already generated in the repository root (another RustDocker, or the root project's own)`,
+            file === this.plan.pipeline.workflow?.file ? `Give this subproject's workflow its own name, e.g. "docker-${path.posix.basename(projectPath)}"` : 'Set "dependabot" to false');
+        }
+      }
+      new UnmanagedFileGuard(root, { paths: rootFiles, adoptExistingFiles, keepOwnFileOptions: keep.filter(k => !ownFile(k.path)) });
+      for (const file of rootFiles) root.gitattributes.addAttributes(`/${file}`, 'linguist-generated');
+    }
+    for (const file of generated.filter(ownFile)) {
       project.gitattributes.addAttributes(`/${file}`, 'linguist-generated');
     }
 
-    for (const warning of this.plan.image.warnings) project.logger.warn(`RustDocker: ${warning}`);
+    const warnings = new Set((this.plan.images ?? [this.plan]).flatMap(i => i.image.warnings));
+    for (const warning of warnings) project.logger.warn(`RustDocker: ${warning}`);
     this.dockerfile = new RustDockerfile(project, this.plan);
     if (this.plan.image.context.dockerignore) {
       this.dockerignore = new RustDockerIgnore(project, this.plan);
     }
     const { workflow, dependabot } = this.plan.pipeline;
     if (workflow || dependabot) {
-      const gh = github.GitHub.of(project) ?? new github.GitHub(project, { mergify: false, pullRequestLint: false });
-      if (workflow) this.workflow = new ImageWorkflow(gh, this.plan);
-      if (dependabot) this.dependabot = new DependabotConfig(gh, dependabot, project.outdir);
+      const gitHubOf = (p: Project) => github.GitHub.of(p) ?? new github.GitHub(p, { mergify: false, pullRequestLint: false });
+      if (workflow) this.workflow = new ImageWorkflow(gitHubOf(root), this.plan, { projectPath });
+      if (dependabot) this.dependabot = new DependabotConfig(gitHubOf(root), dependabot, project.outdir);
     }
     this.tasks = new DockerTasks(project, this.plan);
   }
@@ -123,8 +155,33 @@ export class RustDocker extends Component {
 
 /** The `RustDockerOptions` part of a larger options object (e.g. a project type's options). */
 export function pickRustDockerOptions(options: RustDockerOptions): RustDockerOptions {
-  const keys = new Set([...SETTING_KEYS, 'cargoDir', 'presets', 'adoptExistingFiles']);
+  const keys = new Set([...SETTING_KEYS, 'cargoDir', 'presets', 'adoptExistingFiles', 'images']);
   return Object.fromEntries(Object.entries(options).filter(([key]) => keys.has(key)));
+}
+
+/**
+ * Each `images` entry with its effective settings: the presets merged with the project's settings,
+ * whose values the entry's overrides replace (forced values still win, and a contradiction is an error).
+ */
+function imageInputs(images: ImageSettings[], presets: RustDockerPreset[], own: RustDockerSettings): ImageInput[] | undefined {
+  if (!Array.isArray(images)) {
+    throw RustDockerError.forOption('images', `${showValue(images)} is not a list of images`, 'Give a list, e.g. [{ name: "api" }, { name: "worker" }]');
+  }
+  const errors = new ErrorCollector();
+  const inputs = images.map((entry, i) => errors.attempt(() => {
+    if (entry === null || typeof entry !== 'object') {
+      throw RustDockerError.forOption(`images[${i}]`, `${showValue(entry)} is not an image`, 'Give an object with at least a "name"');
+    }
+    const overrides = Object.fromEntries(Object.entries(entry).filter(([key, value]) => IMAGE_OVERRIDE_KEYS.includes(key) && value !== undefined));
+    const unknown = Object.keys(entry).filter(key => !IMAGE_OVERRIDE_KEYS.includes(key) && !['name', 'binaries', 'packageName'].includes(key));
+    if (unknown.length > 0) {
+      throw RustDockerError.forOption(`images[${i}].${unknown[0]}`, 'is not a field of an image',
+        `Use name, binaries, packageName, ${IMAGE_OVERRIDE_KEYS.join(', ')} (set it once for every image instead)`);
+    }
+    return { settings: entry, effective: applyPresets(presets, { ...own, ...overrides }).settings };
+  }, undefined));
+  errors.throwIfAny();
+  return inputs as ImageInput[];
 }
 
 /** Paths the plan generates, relative to the project root. */

@@ -3,3 +3,4 @@ export * from './dockerfile-settings';
 export * from './dockerignore-settings';
 export * from './workflow-settings';
 export * from './rust-docker-settings';
+export * from './image-settings';

@@ -159,6 +159,11 @@ export const OPTION_SCHEMA: { readonly [key: string]: OptionSpec } = {
   },
 };
 
+/** The fields of an `ImageSettings` entry that override the shared setting of the same name (each a key of `OPTION_SCHEMA`). */
+export const IMAGE_OVERRIDE_KEYS: readonly string[] = [
+  'features', 'noDefaultFeatures', 'runtime', 'runtimePackages', 'ports', 'entrypoint', 'cmd', 'env', 'imageName', 'e2e',
+];
+
 /** Every setting a preset or a project may carry. */
 export const SETTING_KEYS: readonly string[] = Object.keys(OPTION_SCHEMA);
 

@@ -57,5 +57,24 @@ export class DockerTasks extends Component {
       receiveArgs: true,
       shell: TaskShell.bash(),
     });
+
+    // several images: the tasks above are the first image's (the Dockerfile's last stage); each image also
+    // gets `docker:build:<name>` and `docker:e2e:<name>` (its target, tag and E2E tests)
+    for (const image of plan.images ?? []) {
+      const tag = image.pipeline.localTag;
+      const build = project.addTask(`docker:build:${image.name}`, {
+        description: `Build the image ${image.name} (--target ${image.stages.finalStage}) as ${tag}`,
+        env: { DOCKER_BUILDKIT: '1' },
+        shell: TaskShell.bash(),
+        exec: `${sourceDate}docker build \${epoch:+--build-arg "SOURCE_DATE_EPOCH=$epoch"} --target ${shellQuote(image.stages.finalStage)} -t ${shellQuote(tag)} -f ${shellQuote(dockerfilePath)}${secretFlags} ${shellQuote(contextDir)}`,
+      });
+      const e2e = project.addTask(`docker:e2e:${image.name}`, {
+        description: `Build ${tag}, then run the end-to-end tests CI runs before pushing it`,
+        env: { IMAGE: tag },
+        shell: TaskShell.bash(),
+      });
+      e2e.spawn(build);
+      for (const test of image.pipeline.e2e.tests) e2e.exec(e2eScript(test), { name: test.name });
+    }
   }
 }

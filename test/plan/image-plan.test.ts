@@ -210,8 +210,13 @@ describe('binaries and packages', () => {
     expect(p.cargo.isWorkspace).toBe(true);
   });
 
-  test('ambiguous binaries: the error lists the choices', () => {
-    expectError(() => plan('glob-workspace'), 'binaries', /api, worker/, /Set "binaries"/);
+  test('several binaries and no default-run: one image per binary (issue 14), the first one is `image`', () => {
+    // GIVEN a workspace whose default members ship api and worker, without default-run
+    // WHEN the plan is resolved without binaries, packageName or images
+    const p = buildPlan({ workspace: facts('glob-workspace'), projectName: 'glob-workspace' });
+    // THEN each binary is an image of its own, and the one-image parts are the first image's
+    expect(p.images?.map(i => [i.name, i.image.cargo.packageName, i.image.cargo.binaries.map(b => b.name)])).toEqual([['api', 'api', ['api']], ['worker', 'worker', ['worker']]]);
+    expect(p.image.cargo.packageName).toBe('api');
   });
 
   test('explicit binaries select their package', () => {

@@ -51,4 +51,19 @@ describe('projen new --from <tgz>', () => {
     // THEN nothing changed the second time
     expect(tree(repo)).toEqual(first);
   });
+
+  test('a workspace with two binaries and no default-run: projen new without flags gives two images', () => {
+    // GIVEN the packed library and the multi-image workspace (api, worker, a shared lib; no default-run)
+    const tgz = packLibrary();
+    const repo = fixtureOutdir('multi-image');
+    // WHEN a user runs projen new --from the package, without any option
+    run('npx', ['-y', `projen@${PROJEN_VERSION}`, 'new', '--from', tgz, '--projen-version', PROJEN_VERSION, '--no-git'], { cwd: repo });
+    // THEN the one Dockerfile has a final stage per image, and the workflow a job per image after the changes job
+    const dockerfile = fs.readFileSync(path.join(repo, 'Dockerfile'), 'utf-8');
+    expect(dockerfile).toMatch(/^#   Images: api \(api of package api\); worker \(worker of package worker\) \(one per binary: 2 binaries and no default-run\)$/m);
+    expect(dockerfile).toMatch(/^FROM api-runtime-base AS api$/m);
+    expect(dockerfile).toMatch(/^FROM worker-runtime-base AS worker$/m);
+    const workflow = fs.readFileSync(path.join(repo, '.github/workflows/docker.yml'), 'utf-8');
+    for (const job of ['changes', 'image_api', 'image_worker']) expect(workflow).toMatch(new RegExp(`^  ${job}:$`, 'm'));
+  });
 });
