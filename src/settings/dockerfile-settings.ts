@@ -202,7 +202,7 @@ export interface DockerfileSettings {
   readonly dependencyCaching?: DependencyCaching;
 
   /**
-   * Image that provides cargo-chef for the CARGO_CHEF strategy (rejected with other strategies).
+   * Image that provides cargo-chef for the CARGO_CHEF strategy and RUNNER's stand-alone build (rejected with other strategies).
    * @default - `lukemathwalker/cargo-chef:latest-rust-<rustVersion>-slim-<debianRelease>` (same Rust and Debian in every stage); with `rustImage`, that image plus `cargo install cargo-chef`
    */
   readonly chefImage?: string;
