@@ -110,7 +110,8 @@ export function resolveBuildPlan(input: BuildPlanInput): BuildPlan {
   }
 
   const reported = new Set<string>();
-  const images = list.images.map((planned, i) => resolveNamedImage(input, planned, input.images?.[i], errors, reported));
+  const names = list.images.map(i => i.name);
+  const images = list.images.map((planned, i) => resolveNamedImage(input, planned, input.images?.[i], names, errors, reported));
   errors.throwIfAny();
   const named = images as NamedImagePlan[];
   const first = named[0];
@@ -132,12 +133,12 @@ function imageOptions(shared: RustDockerSettings, given: ImageInput | undefined,
 }
 
 function resolveNamedImage(
-  input: BuildPlanInput, planned: PlannedImage, given: ImageInput | undefined, errors: ErrorCollector, reported: Set<string>,
+  input: BuildPlanInput, planned: PlannedImage, given: ImageInput | undefined, names: string[], errors: ErrorCollector, reported: Set<string>,
 ): NamedImagePlan | undefined {
   const options = imageOptions(input.options, given, planned, true);
   // the shared settings are checked once per image: each problem is reported once
   const own = new ErrorCollector();
-  const image = resolveImagePlan(options, input.workspace, input.contextDir, own);
+  const image = resolveImagePlan(options, input.workspace, input.contextDir, own, names);
   const pipeline = resolvePipelinePlan(options, image, `${input.projectName}-${planned.name}`, own);
   try {
     own.throwIfAny();

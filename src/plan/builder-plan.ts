@@ -1,5 +1,6 @@
 import { CargoBuildPlan } from './cargo-build-plan';
 import { compareVersions, DEBIAN_RELEASES, ImageRelease, imageRelease } from './debian-release';
+import { RunnerRefusal, runnerRefusals } from './runner-support';
 import { resolveRuntimeBase, runtimeBaseFacts, runtimeImageOf, RuntimeLibc } from './runtime-plan';
 import { officialRustVersion, resolveRustVersion, resolveToolchain, RustToolchainPlan } from './rust-toolchain-plan';
 import { CargoWorkspaceFacts } from '../cargo/cargo-facts';
@@ -68,7 +69,7 @@ export const RUNNER_BINARIES_CONTEXT = 'runner-binaries';
 export interface BuilderPlan {
   /** Strategy for dependency caching. */
   readonly dependencyCaching: DependencyCaching;
-  /** Why the strategy differs from the default, when it does without being asked to. */
+  /** "dependencyCaching" unset: why the strategy is not RUNNER (the first reason RUNNER cannot build this image). */
   readonly dependencyCachingReason?: string;
   /** Rust version of every build stage ("1.95", "1", …). */
   readonly rustVersion: string;
@@ -123,7 +124,7 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const ALPINE_IMAGE = /(^|[:/-])alpine/;
 
 /** The parts of the workflow settings the Dockerfile depends on (cross-compilation follows the multi-arch strategy). */
-export type BuilderSettings = DockerfileSettings & Pick<WorkflowSettings, 'platforms' | 'multiArchStrategy'>;
+export type BuilderSettings = DockerfileSettings & Pick<WorkflowSettings, 'platforms' | 'multiArchStrategy' | 'workflow' | 'amd64Runner' | 'arm64Runner' | 'cacheBackend'>;
 
 /** The builder part and the runtime image it must match; every bad option is recorded in `errors`. */
 export interface BuilderResolution {
@@ -135,14 +136,30 @@ export interface BuilderResolution {
 
 /** Resolves the build stages' images and tools; every bad option is recorded in `errors`. */
 export function resolveBuilderPlan(
-  options: BuilderSettings, ws: CargoWorkspaceFacts, cargo: CargoBuildPlan, errors: ErrorCollector,
+  options: BuilderSettings, ws: CargoWorkspaceFacts, cargo: CargoBuildPlan, errors: ErrorCollector, imageNames: string[] = [],
 ): BuilderResolution {
-  const dependencyCaching = errors.attempt(() => resolveCaching(options, ws), DependencyCaching.SKELETON);
   const debianRelease = options.debianRelease ?? DebianRelease.TRIXIE;
   const runtimeBase = errors.attempt(() => resolveRuntimeBase(options), RuntimeBase.DEBIAN_SLIM);
   const targetLibc = errors.attempt(() => resolveLibc(options, runtimeBase), TargetLibc.GNU);
   const crossCompile = resolveCrossCompile(options);
   const { codename } = DEBIAN_RELEASES[debianRelease];
+  const refusals = runnerRefusals({
+    workflow: options.workflow ?? true,
+    cacheBackend: options.cacheBackend,
+    imageNames,
+    platforms: runnerPlatforms(options),
+    multiArchStrategy: options.multiArchStrategy,
+    crossCompile,
+    crossFromStrategy: options.crossCompile === undefined,
+    targetLibc,
+    runtimeBase,
+    runtimeImage: runtimeImageOf(options, runtimeBase, debianRelease),
+    debianRelease,
+    secrets: options.buildSecrets ?? [],
+    lockNameClashes: ws.lockNameClashes,
+  });
+  const { dependencyCaching, dependencyCachingReason } = errors.attempt(
+    () => resolveCaching(options, ws, refusals), { dependencyCaching: DependencyCaching.SKELETON } as ResolvedCaching);
   const { rustVersion, rustVersionSource } = errors.attempt(() => resolveRustVersion(options, ws), { rustVersion: '1', rustVersionSource: '' });
 
   const unpinnedRust = options.rustImage ?? `rust:${rustVersion}-slim-${codename}`;
@@ -167,8 +184,10 @@ export function resolveBuilderPlan(
         'Use a Debian-based Rust image (e.g. "rust:1.95-slim-bookworm"): MUSL binaries are built there with musl-tools');
     }
   }, undefined);
-  errors.attempt(() => checkRunnerCross(dependencyCaching, crossCompile, options.crossCompile === undefined), undefined);
-  errors.attempt(() => checkRunnerRuntime(dependencyCaching, runtimeBase), undefined);
+  if (options.dependencyCaching === DependencyCaching.RUNNER) {
+    // the workspace cargo-chef cannot build is reported by resolveCaching
+    for (const r of refusals) if (r.error !== undefined && ws.lockNameClashes.length === 0) errors.add(r.error);
+  }
   // (an image that is not a valid reference is reported once, not again by the release check)
   const releaseNotes = !rustImageValid || !runtimeImageValid ? [] : errors.attempt(
     () => checkReleases(options, { debianRelease, targetLibc, runtime: runtimeBase, builder: builderImage, runtimeImage: unpinnedRuntime }), []);
@@ -176,9 +195,7 @@ export function resolveBuilderPlan(
   return {
     builder: {
       dependencyCaching,
-      dependencyCachingReason: dependencyCaching === DependencyCaching.SKELETON && options.dependencyCaching === undefined
-        ? `not CARGO_CHEF: Cargo.lock also holds crates named like the members ${ws.lockNameClashes.join(', ')}, which cargo-chef's recipe cannot build`
-        : undefined,
+      dependencyCachingReason,
       rustVersion,
       rustVersionSource,
       toolchain: errors.attempt(() => resolveToolchain(options, ws, rustVersion), {}),
@@ -201,41 +218,43 @@ export function resolveBuilderPlan(
   };
 }
 
+interface ResolvedCaching {
+  readonly dependencyCaching: DependencyCaching;
+  readonly dependencyCachingReason?: string;
+}
+
 /**
- * The strategy. cargo-chef rewrites the versions of the workspace's own crates in its recipe, but not the
+ * The strategy. Unset: RUNNER wherever it can build the image (`runnerRefusals`), else what the image
+ * builds with alone: CARGO_CHEF, or SKELETON for the workspaces below, with the reason.
+ * cargo-chef rewrites the versions of the workspace's own crates in its recipe, but not the
  * versioned references cargo writes in Cargo.lock when a registry (or git) crate shares a member's name
  * (`"console 0.1.0"`), so `cargo chef cook --locked` fails on such a workspace (measured with 0.1.78).
- * SKELETON rewrites those references too: it is the default there, and CARGO_CHEF chosen by hand is refused.
+ * SKELETON rewrites those references too: it is the fallback there, and CARGO_CHEF (or RUNNER, which
+ * keeps its stages) chosen by hand is refused.
  */
-function resolveCaching(options: DockerfileSettings, ws: CargoWorkspaceFacts): DependencyCaching {
+function resolveCaching(options: DockerfileSettings, ws: CargoWorkspaceFacts, refusals: RunnerRefusal[]): ResolvedCaching {
   const clashes = ws.lockNameClashes;
-  if (options.dependencyCaching === undefined) return clashes.length > 0 ? DependencyCaching.SKELETON : DependencyCaching.CARGO_CHEF;
-  if (options.dependencyCaching === DependencyCaching.RUNNER && clashes.length > 0) {
-    throw RustDockerError.forOption('dependencyCaching', `RUNNER keeps the CARGO_CHEF stages for building the Dockerfile alone, and cargo-chef cannot build this workspace: Cargo.lock also holds registry crates named like the members ${clashes.map(c => showValue(c)).join(', ')}`,
-      'Use DependencyCaching.SKELETON, or rename the member');
+  if (options.dependencyCaching === undefined) {
+    if (refusals.length === 0) return { dependencyCaching: DependencyCaching.RUNNER };
+    const fallback = clashes.length > 0 ? DependencyCaching.SKELETON : DependencyCaching.CARGO_CHEF;
+    return { dependencyCaching: fallback, dependencyCachingReason: refusals[0].reason };
   }
+  if (options.dependencyCaching === DependencyCaching.RUNNER && clashes.length > 0) throw refusals[0].error;
   if (options.dependencyCaching === DependencyCaching.CARGO_CHEF && clashes.length > 0) {
     throw RustDockerError.forOption('dependencyCaching', `CARGO_CHEF cannot build this workspace: Cargo.lock also holds registry crates named like the members ${clashes.map(c => showValue(c)).join(', ')}, `
       + 'whose versioned references cargo-chef\'s recipe does not rewrite (cargo chef cook --locked fails)',
     'Leave "dependencyCaching" unset (SKELETON is chosen for such workspaces) or set DependencyCaching.SKELETON, or rename the member');
   }
-  return options.dependencyCaching;
+  return { dependencyCaching: options.dependencyCaching };
 }
 
-/** RUNNER: the runner builds natively for its own architecture, so the image does not cross-compile. */
-function checkRunnerCross(caching: DependencyCaching, crossCompile: boolean, fromStrategy: boolean): void {
-  if (caching === DependencyCaching.RUNNER && crossCompile) {
-    throw RustDockerError.forOption(fromStrategy ? 'multiArchStrategy' : 'crossCompile', `${fromStrategy ? 'CROSS_COMPILE cross-compiles' : 'is true'}, but DependencyCaching.RUNNER builds the binaries natively on each platform\'s runner`,
-      'Set "crossCompile" to false and "multiArchStrategy" to NATIVE_RUNNERS for several platforms, or use DependencyCaching.CARGO_CHEF');
-  }
-}
-
-/** RUNNER: SCRATCH takes its CA certificates from the builder stage, which a runner build skips. */
-function checkRunnerRuntime(caching: DependencyCaching, runtime: RuntimeBase): void {
-  if (caching === DependencyCaching.RUNNER && runtime === RuntimeBase.SCRATCH) {
-    throw RustDockerError.forOption('runtime', 'SCRATCH takes its CA certificates from the builder stage, which DependencyCaching.RUNNER skips when the binaries come from the runner',
-      'Use RuntimeBase.DISTROLESS_STATIC (static binaries, with CA certificates), or another "dependencyCaching"');
-  }
+/** The workflow's platforms and their runner labels, as the workflow plan resolves them (the invalid ones are reported there). */
+function runnerPlatforms(options: BuilderSettings): { platform: string; runner: string }[] {
+  const platforms = options.platforms ?? ['linux/amd64'];
+  return [...new Set(platforms)].filter(p => p === 'linux/amd64' || p === 'linux/arm64').map(platform => ({
+    platform,
+    runner: platform === 'linux/amd64' ? options.amd64Runner ?? 'ubuntu-24.04' : options.arm64Runner ?? 'ubuntu-24.04-arm',
+  }));
 }
 
 /** CARGO_CHEF: the chef image (the user's, or the official one of the same Rust and Debian), or none to install cargo-chef into `rustImage`. */

@@ -34,13 +34,14 @@ export type ImagePlanSettings = BuilderSettings & DockerIgnoreSettings;
 /**
  * Resolves the image part of the build plan. Every bad option is recorded in `errors`; returns
  * undefined when the binaries cannot be chosen (nothing else can be planned without them).
+ * `imageNames`: the repository's images when it ships several (the default strategy depends on it).
  */
 export function resolveImagePlan(
-  options: ImagePlanSettings, workspace: CargoWorkspaceFacts, contextDir: string, errors: ErrorCollector,
+  options: ImagePlanSettings, workspace: CargoWorkspaceFacts, contextDir: string, errors: ErrorCollector, imageNames: string[] = [],
 ): ImagePlan | undefined {
   const cargo = resolveCargoBuildPlan(options, workspace, errors);
   if (cargo === undefined) return undefined;
-  const { builder, runtimeBase, runtimeImage } = resolveBuilderPlan(options, workspace, cargo, errors);
+  const { builder, runtimeBase, runtimeImage } = resolveBuilderPlan(options, workspace, cargo, errors, imageNames);
   const runtimeInput = { base: runtimeBase, image: runtimeImage, debianRelease: builder.debianRelease, firstBinary: cargo.binaries[0].name };
   const runtime = resolveRuntimePlan(options, runtimeInput, errors);
   const context = resolveContextPlan(options, cargo, contextDir, workspace.submodules, errors);

@@ -2,22 +2,12 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { AuditablePlan, BuildSecretPlan, RUNNER_BINARIES_ARG, RUNNER_BINARIES_CONTEXT } from './builder-plan';
 import { cargoBuildArgs } from './cargo-build-plan';
-import { compareVersions, DEBIAN_RELEASES, imageRelease } from './debian-release';
 import { ImagePlan } from './image-plan';
-import { runtimeBaseFacts, RuntimeLibc } from './runtime-plan';
+import { RUNNER_GLIBC } from './runner-support';
 import { officialRustVersion } from './rust-toolchain-plan';
-import { ErrorCollector, RustDockerError, showValue } from '../errors';
-import { DependencyCaching, MultiArchStrategy, RuntimeBase, TargetLibc } from '../settings';
-import { enumName } from '../validators';
+import { DependencyCaching, MultiArchStrategy, TargetLibc } from '../settings';
 
-/** The glibc of GitHub's hosted Ubuntu runners, by label (`ubuntu-latest` is 24.04 today). */
-export const RUNNER_GLIBC: { readonly [label: string]: string } = {
-  'ubuntu-24.04': '2.39',
-  'ubuntu-24.04-arm': '2.39',
-  'ubuntu-latest': '2.39',
-  'ubuntu-22.04': '2.35',
-  'ubuntu-22.04-arm': '2.35',
-};
+export { RUNNER_GLIBC };
 
 /**
  * The size (MiB) over which a `target/` restored from an older Cargo.lock's cache is dropped before the
@@ -99,53 +89,15 @@ export interface RunnerBuildInput {
 }
 
 /**
- * The runner build of DependencyCaching.RUNNER, or undefined for the other strategies. Refused: QEMU
- * multi-platform builds (one job builds every platform: only NATIVE_RUNNERS gives each its runner), a
- * glibc binary from a runner whose glibc is unknown or newer than the runtime's, a CUSTOM runtime of
- * unknown glibc, and file build secrets (cargo runs on the runner: secrets reach it as variables).
- * Every bad option is recorded in `errors`.
+ * The runner build of DependencyCaching.RUNNER, or undefined for the other strategies. What RUNNER
+ * refuses (QEMU, a runner glibc unknown or newer than the runtime's, file build secrets, …) is decided
+ * with the strategy, by `runnerRefusals` (`runner-support.ts`); file secrets are left out here.
  */
-export function resolveRunnerBuildPlan(image: ImagePlan, input: RunnerBuildInput, errors: ErrorCollector): RunnerBuildPlan | undefined {
+export function resolveRunnerBuildPlan(image: ImagePlan, input: RunnerBuildInput): RunnerBuildPlan | undefined {
   const b = image.builder;
   if (b.dependencyCaching !== DependencyCaching.RUNNER || b.runner === undefined) return undefined;
-  const gnu = b.targetLibc === TargetLibc.GNU;
-
-  errors.attempt(() => {
-    if (input.platforms.length > 1 && input.multiArchStrategy === MultiArchStrategy.QEMU) {
-      throw RustDockerError.forOption('multiArchStrategy', 'QEMU builds every platform in one job, but DependencyCaching.RUNNER builds the binaries natively on each platform\'s runner',
-        'Use MultiArchStrategy.NATIVE_RUNNERS (a job per platform, on its own runner), or another "dependencyCaching"');
-    }
-  }, undefined);
-
   const platforms = input.platforms.map(p => ({ platform: p.platform, runner: p.runner, glibc: RUNNER_GLIBC[p.runner] }));
-  if (gnu) {
-    const runtimeGlibc = errors.attempt(() => runtimeGlibcOf(image), undefined);
-    for (const p of platforms) {
-      const option = p.platform === 'linux/arm64' ? 'arm64Runner' : 'amd64Runner';
-      errors.attempt(() => {
-        if (p.glibc === undefined) {
-          throw RustDockerError.forOption(option, `${showValue(p.runner)} is not a runner whose glibc is known (${Object.keys(RUNNER_GLIBC).join(', ')}), `
-            + 'so it cannot be checked that the glibc binary DependencyCaching.RUNNER builds there runs on the runtime image',
-          'Use a GitHub-hosted Ubuntu runner label, or set "targetLibc" to MUSL (a static binary runs anywhere)');
-        }
-        if (runtimeGlibc !== undefined && compareVersions(p.glibc, runtimeGlibc.glibc) > 0) {
-          throw RustDockerError.forOption(runtimeGlibc.option, `${runtimeGlibc.value} has glibc ${runtimeGlibc.glibc}, older than the ${p.runner} runner's ${p.glibc}: `
-            + 'a binary DependencyCaching.RUNNER builds there may need glibc symbols the runtime lacks and not start',
-          runtimeGlibc.option === 'debianRelease'
-            ? 'Set "debianRelease" to DebianRelease.TRIXIE (glibc 2.41), or "targetLibc" to MUSL'
-            : `Use a runtime image with glibc ${p.glibc} or newer (e.g. "debian:trixie-slim"), or set "targetLibc" to MUSL`);
-        }
-      }, undefined);
-    }
-  }
-
-  const secrets = b.secrets.filter(s => errors.attempt(() => {
-    if (s.env === undefined) {
-      throw RustDockerError.forOption(`buildSecrets.${s.id}.env`, 'is unset: the secret would be a file under /run/secrets in the image build, but DependencyCaching.RUNNER runs cargo on the runner, which gets secrets as environment variables',
-        'Set "env" to the variable cargo or the build script reads (e.g. "CARGO_REGISTRIES_MY_REGISTRY_TOKEN")');
-    }
-    return true;
-  }, false));
+  const secrets = b.secrets.filter(s => s.env !== undefined);
 
   const userImage = b.chef?.image ?? b.rustImage;
   const version = b.toolchain.install ?? officialRustVersion(userImage) ?? b.rustVersion;
@@ -185,19 +137,4 @@ export function resolveRunnerBuildPlan(image: ImagePlan, input: RunnerBuildInput
     buildArg: RUNNER_BINARIES_ARG,
     buildContext: RUNNER_BINARIES_CONTEXT,
   };
-}
-
-/** The runtime image's glibc and the option that decides it; undefined for a runtime without glibc (MUSL binaries only). */
-function runtimeGlibcOf(image: ImagePlan): { glibc: string; option: string; value: string } | undefined {
-  const rt = image.runtime;
-  if (runtimeBaseFacts(rt.base).libc !== RuntimeLibc.GLIBC) return undefined;
-  if (rt.base !== RuntimeBase.CUSTOM) {
-    return { glibc: DEBIAN_RELEASES[image.builder.debianRelease].glibc, option: 'debianRelease', value: `DebianRelease.${enumName(image.builder.debianRelease)}` };
-  }
-  const found = imageRelease(rt.image);
-  if (found.glibc === undefined) {
-    throw RustDockerError.forOption('runtimeImage', `${showValue(rt.image)}: ${found.unknownBecause}, so it cannot be checked that the glibc binary DependencyCaching.RUNNER builds on the runner runs there`,
-      'Use a tag that names the release (e.g. "debian:trixie-slim"), or set "targetLibc" to MUSL');
-  }
-  return { glibc: found.glibc, option: 'runtimeImage', value: showValue(rt.image) };
 }

@@ -175,7 +175,7 @@ export function resolveWorkflowPlan(
   const cacheScope = resolveCacheScope(imageName, projectName);
   // without a workflow, RUNNER's Dockerfile builds alone (its CARGO_CHEF stages): there is no runner build to check
   const runnerBuild = image === undefined || !(options.workflow ?? true) ? undefined
-    : resolveRunnerBuildPlan(image, { platforms, multiArchStrategy, cacheScope }, errors);
+    : resolveRunnerBuildPlan(image, { platforms, multiArchStrategy, cacheScope });
 
   const actionPinning = options.actionPinning ?? ActionPinning.COMMIT_SHA;
   return {

@@ -196,7 +196,9 @@ export interface DockerfileSettings {
 
   /**
    * How dependency compilation is cached between builds.
-   * @default DependencyCaching.CARGO_CHEF
+   * @default - RUNNER wherever it can build the image (a workflow with a cache, one image, GitHub-hosted
+   * Ubuntu runners whose glibc the runtime has, or MUSL; native builds; build secrets with an `env`);
+   * otherwise CARGO_CHEF (SKELETON for a workspace cargo-chef cannot build), the reason in the Dockerfile header
    * @featured
    */
   readonly dependencyCaching?: DependencyCaching;

@@ -15,6 +15,8 @@ import { lintWorkflow } from '../util/workflow-lint';
 const BOTH = ['linux/amd64', 'linux/arm64'];
 const NOT_PR = "github.event_name != 'pull_request'";
 /** A cache-to value as rendered: written by pushes to the branches and the schedule only (test/github/cache-policy.test.ts evaluates it per event). */
+/** The steps of the runner build (DependencyCaching.RUNNER, the default), between the metadata and the image build. */
+const RUNNER_STEPS = ['rust_toolchain', 'rust_cache', 'runner_build', 'rust_cache_prune', 'rust_cache_save'];
 const written = (spec: string) => `\${{ ((github.event_name == 'push' && github.ref_type == 'branch') || github.event_name == 'schedule') && ${spec} || '' }}`;
 
 describe('default workflow', () => {
@@ -40,9 +42,9 @@ describe('default workflow', () => {
     });
   });
 
-  test('order: checkout → commit time → buildx → metadata → build(load) → E2E → login → push', () => {
+  test('order: checkout → commit time → buildx → metadata → the binaries built on the runner (RUNNER, the default) → build(load) → E2E → login → push', () => {
     const ids = steps(s.yaml, 'image').map((x: any) => x.id);
-    expect(ids).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', 'build', 'e2e_1', 'login', 'push']);
+    expect(ids).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', ...RUNNER_STEPS, 'build', 'e2e_1', 'login', 'push']);
   });
 
   test('checkout does not persist credentials', () => {
@@ -172,7 +174,7 @@ describe('drift job', () => {
 describe('pushing', () => {
   test('push: false builds and tests only: no login, no push, no packages permission', async () => {
     const s = synthWorkflow({ push: false });
-    expect(steps(s.yaml, 'image').map((x: any) => x.id)).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', 'build', 'e2e_1']);
+    expect(steps(s.yaml, 'image').map((x: any) => x.id)).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', ...RUNNER_STEPS, 'build', 'e2e_1']);
     expect(s.yaml.jobs.image.permissions).toEqual({ contents: 'read' });
     expect(await lintWorkflow(s.text, s.fileName)).toEqual([]);
   });
@@ -276,7 +278,7 @@ describe('multi-arch', () => {
       },
     });
     const ids = job.steps.map((x: any) => x.id);
-    expect(ids).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', 'build', 'e2e_1', 'login', 'push', 'digest', 'upload_digest']);
+    expect(ids).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', ...RUNNER_STEPS, 'build', 'e2e_1', 'login', 'push', 'digest', 'upload_digest']);
     const build = job.steps[ids.indexOf('build')];
     expect(build.with.platforms).toBe('${{ matrix.platform }}');
     expect(build.with['cache-to']).toBe(written("format('type=gha,mode=max,scope=hello-svc-{0},ignore-error=true', matrix.slug)"));
@@ -428,7 +430,7 @@ describe('action pinning', () => {
     const s = synthWorkflow({ actionPinning: ActionPinning.COMMIT_SHA, platforms: BOTH, sign: true, attestProvenance: true });
     const uses = s.text.split('\n').filter(l => l.includes('uses: '));
     expect(uses.length).toBeGreaterThan(10);
-    for (const line of uses) expect(line).toMatch(/uses: [\w-]+\/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    for (const line of uses) expect(line).toMatch(/uses: [\w-]+\/[\w-]+(\/[\w-]+)*@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
     expect(await lintWorkflow(s.text, s.fileName)).toEqual([]);
   });
 
@@ -612,7 +614,7 @@ describe('login placement', () => {
     const s = synthWorkflow({ cacheBackend: CacheBackend.REGISTRY });
     const image = steps(s.yaml, 'image');
     const ids = image.map((x: any) => x.id);
-    expect(ids).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', 'login', 'build', 'e2e_1', 'push']);
+    expect(ids).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', ...RUNNER_STEPS, 'login', 'build', 'e2e_1', 'push']);
     expect(image[ids.indexOf('login')].if).toBe(NOT_PR);
   });
 });
@@ -687,7 +689,7 @@ describe('vulnerability gate', () => {
     const image = steps(s.yaml, 'image');
     const ids = image.map((x: any) => x.id);
     // THEN it sits between the E2E steps and the login (no registry credentials exist yet), with no condition
-    expect(ids).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', 'build', 'e2e_1', 'vulnerability_gate', 'login', 'push']);
+    expect(ids).toEqual(['checkout', 'source_date', 'image', 'buildx', 'meta', ...RUNNER_STEPS, 'build', 'e2e_1', 'vulnerability_gate', 'login', 'push']);
     const gate = image[ids.indexOf('vulnerability_gate')];
     expect(gate.if).toBeUndefined();
     expect(gate.uses).toBe(`anchore/scan-action@${ACTION_VERSIONS['anchore/scan-action'].sha}`);

@@ -78,7 +78,7 @@ describe('the runner build steps', () => {
       expect(byId(all, id).with['build-contexts']).toBe('runner-binaries=${{ runner.temp }}/runner-binaries\n');
     }
     // AND the other strategies pass neither
-    const plain = steps(synthWorkflow({}).yaml, 'image');
+    const plain = steps(synthWorkflow({ dependencyCaching: DependencyCaching.CARGO_CHEF }).yaml, 'image');
     expect(byId(plain, 'build').with['build-contexts']).toBeUndefined();
     expect(byId(plain, 'rust_cache')).toBeUndefined();
   });

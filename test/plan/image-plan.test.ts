@@ -25,14 +25,15 @@ function expectError(fn: () => unknown, option: string, ...patterns: RegExp[]): 
 }
 
 describe('defaults', () => {
-  test('a single crate: its binary, CARGO_CHEF, the rust-version image everywhere, debian-slim, non-root 10001', () => {
+  test('a single crate: its binary, RUNNER, the rust-version image everywhere, debian-slim, non-root 10001', () => {
     // WHEN the plan is resolved without options
     const p = plan('single-crate');
     // THEN everything is inferred
     expect(p.cargo.binaries.map(b => b.name)).toEqual(['hello']);
     expect(p.cargo.packageName).toBe('hello');
     expect(p.cargo.isWorkspace).toBe(false);
-    expect(p.builder.dependencyCaching).toBe(DependencyCaching.CARGO_CHEF);
+    expect(p.builder.dependencyCaching).toBe(DependencyCaching.RUNNER);
+    expect(p.builder.dependencyCachingReason).toBeUndefined();
     expect(p.builder.rustVersion).toBe('1.75');
     expect(p.builder.debianRelease).toBe(DebianRelease.TRIXIE);
     expect(p.builder.rustImage).toBe('rust:1.75-slim-trixie');
@@ -64,7 +65,7 @@ describe('defaults', () => {
     const summary = plan('toolchain-file').summary.join('\n');
     expect(summary).toContain('Binaries: toolchained (src/main.rs) of package toolchained');
     expect(summary).toContain('Rust: 1.95, from rust-toolchain.toml channel');
-    expect(summary).toContain('Dependency caching: CARGO_CHEF');
+    expect(summary).toContain('Dependency caching: RUNNER\n');
     expect(summary).toContain('Runtime: DEBIAN_SLIM (debian:trixie-slim), user 10001:10001');
     expect(summary).toContain('Debian: trixie (glibc 2.41) for builder and runtime');
     expect(summary).toContain('Toolchain: the builder image\'s own (RUSTUP_TOOLCHAIN=$RUST_VERSION overrides rust-toolchain.toml: nothing downloaded)');
@@ -560,7 +561,7 @@ describe('everything the build reads (issue 13)', () => {
     // WHEN planned without a strategy THEN SKELETON, and the header says why
     const p = planOf(ws);
     expect(p.builder.dependencyCaching).toBe(DependencyCaching.SKELETON);
-    expect(p.summary.join('\n')).toMatch(/Dependency caching: SKELETON \(not CARGO_CHEF: .*itoa/);
+    expect(p.summary.join('\n')).toMatch(/Dependency caching: SKELETON \(not RUNNER nor CARGO_CHEF: .*itoa/);
     // AND CARGO_CHEF chosen by hand is an error with the fix
     expectError(() => buildPlan({ workspace: ws, options: { dependencyCaching: DependencyCaching.CARGO_CHEF, binaries: ['app'] } }),
       'dependencyCaching', /"itoa"/, /cargo chef cook --locked fails/, /SKELETON/);

@@ -157,7 +157,7 @@ describe('validation', () => {
 
   test('persistCacheMounts needs the CACHE_MOUNTS strategy', () => {
     // GIVEN cache mounts persisted with cargo-chef / THEN the error names the fix
-    expect(errorOf({ persistCacheMounts: true })).toMatch(/^option "persistCacheMounts": is true but dependencyCaching is "cargo-chef".*Set "dependencyCaching" to DependencyCaching.CACHE_MOUNTS/);
+    expect(errorOf({ persistCacheMounts: true, dependencyCaching: DependencyCaching.CARGO_CHEF })).toMatch(/^option "persistCacheMounts": is true but dependencyCaching is "cargo-chef".*Set "dependencyCaching" to DependencyCaching.CACHE_MOUNTS/);
     // AND with CACHE_MOUNTS the mounts are listed
     const persisted = workflowOf({ persistCacheMounts: true, dependencyCaching: DependencyCaching.CACHE_MOUNTS }).persistedCacheMounts;
     expect(persisted!.length).toBeGreaterThan(0);

@@ -7,6 +7,7 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import { Testing } from 'projen';
 import * as YAML from 'yaml';
+import { RUNNER_BUILD_STEP_ID } from '../../src/github/runner-build-steps';
 import { Presets } from '../../src/presets/builtin-presets';
 import { RustDockerProject, RustDockerProjectOptions } from '../../src/project/rust-docker-project';
 import { DebianRelease, DependencyCaching, RuntimeBase, TargetLibc, ActionPinning, CacheBackend, MultiArchStrategy, VulnerabilitySeverity } from '../../src/settings';
@@ -77,8 +78,11 @@ function skippedOnPullRequests(wf: any, job: any, step: any): boolean {
  */
 function isPrivileged(step: any): boolean {
   const uses = String(step.uses ?? '');
+  // build secrets reach the build on pull requests too (it needs them): build-push-action's `secrets`
+  // input, and the variables of the runner build (DependencyCaching.RUNNER), which runs cargo itself
   const { secrets: _buildSecrets, ...otherInputs } = step.with ?? {};
-  const text = JSON.stringify({ ...step, with: otherInputs });
+  const env = Object.entries<string>(step.env ?? {}).filter(([, v]) => !(step.id === RUNNER_BUILD_STEP_ID && /^\$\{\{ secrets\.[\w-]+ \}\}$/.test(v)));
+  const text = JSON.stringify({ ...step, with: otherInputs, env: Object.fromEntries(env) });
   if (text.includes('secrets.')) return true;
   if (/^(docker\/login-action|actions\/attest-build-provenance|actions\/attest|sigstore\/cosign-installer)@/.test(uses)) return true;
   if (uses.startsWith('docker/build-push-action@')) {
