@@ -67,7 +67,11 @@ describeDocker('composeE2e: api and worker brought up together by Docker Compose
       const tag = uniqueTag(`compose-${build.with.target}`);
       tags.push(tag);
       const r = await buildImage({
-        context: path.join(ctx, build.with.context), dockerfile: path.join(ctx, build.with.file), tag, target: build.with.target, platform: build.with.platforms,
+        context: path.join(ctx, build.with.context),
+        dockerfile: path.join(ctx, build.with.file),
+        tag,
+        target: build.with.target,
+        platform: build.with.platforms,
       });
       if (!r.ok) throw new Error(`build of ${build.with.target} failed:\n${r.log.slice(-6000)}`);
       // eslint-disable-next-line no-console
