@@ -42,7 +42,9 @@ interface JobPlatform {
  *
  * Jobs: `image` (a matrix over platforms with the NATIVE_RUNNERS strategy), `merge` (NATIVE_RUNNERS
  * with more than one platform, when pushing: one manifest list from the per-platform digests),
- * `drift` (the drift check, unless disabled).
+ * `drift` (the drift check, unless disabled). Several images: `changes`, `e2e-compose` (with
+ * `composeE2e`: every image together, before the image jobs, which need it), `image_<name>` and
+ * `merge_<name>` per image.
  */
 export class ImageWorkflow extends github.GithubWorkflow {
   /** Id of the build/test/push job. */
