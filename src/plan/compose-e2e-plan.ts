@@ -15,7 +15,15 @@ export interface ComposeE2ePlan {
   /** Minutes the compose step may run in CI (the shared `e2e.timeoutMinutes`). */
   readonly timeoutMinutes: number;
   /** Per image, in the order of the images: its name and the variable that holds its local tag. */
-  readonly images: Array<{ readonly name: string; readonly variable: string }>;
+  readonly images: ComposeImagePlan[];
+}
+
+/** One image in the compose E2E across images. */
+export interface ComposeImagePlan {
+  /** Image name. */
+  readonly name: string;
+  /** The variable that holds its local tag in the compose file: `IMAGE_<NAME>`. */
+  readonly variable: string;
 }
 
 /** The variable that holds an image's local tag in the compose E2E: `IMAGE_<NAME>` (upper-cased, other characters than letters and digits as `_`). */
