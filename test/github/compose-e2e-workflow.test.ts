@@ -14,6 +14,7 @@ import { RustDocker } from '../../src/project/rust-docker';
 import { RustDockerProject, RustDockerProjectOptions } from '../../src/project/rust-docker-project';
 import { CacheBackend, MultiArchStrategy } from '../../src/settings';
 import { fixtureOutdir, writeFiles } from '../util/fixture-project';
+import { evaluateExpressions } from '../util/gh-expressions';
 import { actionlint, showFinding, zizmor } from '../util/oracles';
 
 const WORKFLOW = '.github/workflows/docker.yml';
@@ -81,6 +82,15 @@ describe('the e2e-compose job', () => {
     expect(compose.run).toContain('docker compose -f e2e/compose.yaml up --abort-on-container-exit --exit-code-from check\n');
     expect(compose.run).toContain('docker compose -f e2e/compose.yaml down --volumes --remove-orphans || true');
     expect(compose['timeout-minutes']).toBe(10);
+  });
+
+  test('its condition, evaluated by GitHub\'s evaluator: it runs when any image must be rebuilt, not when none does', () => {
+    const { workflow } = synth(fixtureOutdir('multi-image'), { composeE2e: COMPOSE });
+    const cases = [['true', 'true', true], ['true', 'false', true], ['false', 'true', true], ['false', 'false', false]] as const;
+    const results = evaluateExpressions(cases.map(([api, worker]) => ({
+      value: workflow.jobs['e2e-compose'].if, kind: 'condition' as const, context: { needs: { changes: { result: 'success', outputs: { api, worker } } } },
+    })));
+    expect(results).toEqual(cases.map(c => c[2]));
   });
 
   test('every image job needs it: none runs (nor pushes) unless the joint E2E passed; their conditions are unchanged', () => {

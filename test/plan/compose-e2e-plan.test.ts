@@ -5,6 +5,7 @@
 import { buildPlan, errorFrom, fixtureFacts } from './plan-test-util';
 import { ErrorCollector } from '../../src/errors';
 import { composeImageVariable, resolveComposeE2ePlan } from '../../src/plan/compose-e2e-plan';
+import { applyPresets } from '../../src/presets/rust-docker-preset';
 import { ComposeE2eSettings, RustDockerSettings } from '../../src/settings';
 
 const multi = (options: RustDockerSettings) => buildPlan({ workspace: fixtureFacts('multi-image'), projectName: 'shop', options });
@@ -26,6 +27,15 @@ describe('composeE2e in the build plan', () => {
   test('unset: no compose E2E; the timeout defaults to 10 minutes', () => {
     expect(multi({}).composeE2e).toBeUndefined();
     expect(multi({ composeE2e: { file: 'c.yml', service: 's' } }).composeE2e?.timeoutMinutes).toBe(10);
+  });
+
+  test('presets: a preset may carry it; the project\'s value replaces it as a whole (file and service together)', () => {
+    const preset = { name: 'acme', settings: { composeE2e: { file: 'ci/compose.yaml', service: 'probe' } } };
+    expect(applyPresets([preset], {}).settings.composeE2e).toEqual({ file: 'ci/compose.yaml', service: 'probe' });
+    expect(applyPresets([preset], { composeE2e: { file: 'e2e.yaml', service: 'check' } }).settings.composeE2e).toEqual({ file: 'e2e.yaml', service: 'check' });
+    // a bad value from a preset is refused the same way
+    const bad = applyPresets([{ name: 'acme', settings: { composeE2e: { file: '../x.yaml', service: 'check' } } }], {});
+    expect(errorOf(bad.settings)).toMatch(/^option "composeE2e.file": "..\/x.yaml" is not a path inside the project/);
   });
 
   test('one image: refused, pointing to e2e.composeFile', () => {
