@@ -16,9 +16,9 @@ import { CHANGES_JOB_ID, imageKey } from './image-changes-job';
 import {
   cacheFrom, checkoutStep, imageNameStep, lines, loginStep, noCacheFilters, sourceDateEnv, sourceDateStep, withDefined, WorkflowView,
 } from './workflow-steps';
+import { composeE2eScript } from '../e2e/compose-e2e-script';
 import { ComposeE2ePlan } from '../plan/compose-e2e-plan';
 import { CacheBackend, MultiArchStrategy } from '../settings';
-import { shellQuote } from '../shell';
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
@@ -65,7 +65,6 @@ export function composeE2eJob(p: WorkflowView, images: ComposeImage[], plan: Com
     return { ...image, view, nameSteps };
   });
   const file = path.posix.normalize(path.posix.join(projectPath, plan.file));
-  const cli = `docker compose -f ${shellQuote(file)}`;
   const variables = Object.fromEntries(plan.images.map(i => [i.variable, images.find(x => x.name === i.name)!.localTag]));
 
   const steps: JobStep[] = [
@@ -103,16 +102,7 @@ export function composeE2eJob(p: WorkflowView, images: ComposeImage[], plan: Com
       name: `E2E compose ${plan.service} (every image)`,
       env: variables,
       timeoutMinutes: plan.timeoutMinutes,
-      run: lines([
-        'set -euo pipefail',
-        'cleanup() {',
-        '  status=$?',
-        `  ${cli} down --volumes --remove-orphans || true`,
-        '  exit "$status"',
-        '}',
-        'trap cleanup EXIT',
-        `${cli} up --abort-on-container-exit --exit-code-from ${shellQuote(plan.service)}`,
-      ]),
+      run: composeE2eScript(file, plan.service),
     },
   ];
 

@@ -2,7 +2,8 @@
  * The compose E2E across images (`composeE2e`, issue 14) in the workflow: the `e2e-compose` job
  * (needs the changes job, runs when any image changed, builds and loads every image reading its
  * cache read-only, runs compose with IMAGE_<NAME>), the image jobs that wait for it (no push unless
- * it passed), its script run with bash against a stand-in `docker`, and the oracles for 2 and 5 images.
+ * it passed), its script run with bash against a stand-in `docker`, the oracles for 2 and 5 images,
+ * and the `docker:e2e-compose` task (the same script).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -159,6 +160,22 @@ describe('the e2e-compose job', () => {
     expect(step(job, 'build_worker').with).toMatchObject({ context: 'services/shop', file: 'services/shop/Dockerfile' });
     expect(step(job, 'compose').run).toContain('docker compose -f services/shop/e2e/compose.yaml up');
     expect([...actionlint([writeWorkflow(text)]), ...zizmor([writeWorkflow(text)])].map(showFinding)).toEqual([]);
+  });
+});
+
+describe('the docker:e2e-compose task', () => {
+  test('builds every image, then runs the e2e-compose job\'s script with the same IMAGE_<NAME>', () => {
+    const files = Testing.synth(new RustDockerProject({ name: 'shop', outdir: fixtureOutdir('multi-image'), composeE2e: COMPOSE }));
+    const task = files['.projen/tasks.json'].tasks['docker:e2e-compose'];
+    const job = YAML.parse(files[WORKFLOW]).jobs['e2e-compose'];
+    expect(task.env).toEqual(step(job, 'compose').env);
+    expect(task.steps.slice(0, 2)).toEqual([{ spawn: 'docker:build:api' }, { spawn: 'docker:build:worker' }]);
+    expect(task.steps[2].exec).toBe(step(job, 'compose').run);
+  });
+
+  test('without composeE2e: no such task', () => {
+    const files = Testing.synth(new RustDockerProject({ name: 'shop', outdir: fixtureOutdir('multi-image') }));
+    expect(files['.projen/tasks.json'].tasks['docker:e2e-compose']).toBeUndefined();
   });
 });
 
