@@ -12,6 +12,7 @@ export * from './plan/action-versions';
 export * from './plan/build-plan';
 export * from './plan/builder-plan';
 export * from './plan/cargo-build-plan';
+export * from './plan/compose-e2e-plan';
 export * from './plan/context-plan';
 export * from './plan/e2e-plan';
 export * from './plan/image-plan';

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { github } from 'projen';
+import { COMPOSE_E2E_JOB_ID, composeE2eJob } from './compose-e2e-job';
 import { DRIFT_JOB_ID, driftCheckJob } from './drift-check';
 import { CHANGES_JOB_ID, changesJob, imageJobCondition, imageJobId, imageView, mergeJobId } from './image-changes-job';
 import { runnerBuildSteps } from './runner-build-steps';
@@ -41,7 +42,9 @@ interface JobPlatform {
  *
  * Jobs: `image` (a matrix over platforms with the NATIVE_RUNNERS strategy), `merge` (NATIVE_RUNNERS
  * with more than one platform, when pushing: one manifest list from the per-platform digests),
- * `drift` (the drift check, unless disabled).
+ * `drift` (the drift check, unless disabled). Several images: `changes`, `e2e-compose` (with
+ * `composeE2e`: every image together, before the image jobs, which need it), `image_<name>` and
+ * `merge_<name>` per image.
  */
 export class ImageWorkflow extends github.GithubWorkflow {
   /** Id of the build/test/push job. */
@@ -50,6 +53,8 @@ export class ImageWorkflow extends github.GithubWorkflow {
   public static readonly MERGE_JOB_ID = 'merge';
   /** Id of the drift-check job. */
   public static readonly DRIFT_JOB_ID = DRIFT_JOB_ID;
+  /** Id of the compose E2E job across images (`composeE2e`, several images). */
+  public static readonly COMPOSE_E2E_JOB_ID = COMPOSE_E2E_JOB_ID;
 
   /** The plan this workflow renders. */
   public readonly plan: BuildPlan;
@@ -80,13 +85,20 @@ export class ImageWorkflow extends github.GithubWorkflow {
     if (plan.images) {
       // several images: the changes job first, then per image its build job (and merge job) when its inputs changed
       this.addJob(CHANGES_JOB_ID, changesJob(p, plan, prefix));
+      // composeE2e: the joint E2E runs first; the image jobs need it, so none pushes unless it passed
+      if (plan.composeE2e) {
+        const images = plan.images.map(image => ({
+          name: image.name, view: inRepository(imageView(plan, image), prefix), localTag: image.pipeline.localTag,
+        }));
+        this.addJob(COMPOSE_E2E_JOB_ID, composeE2eJob(p, images, plan.composeE2e, prefix));
+      }
       for (const image of plan.images) {
         const view = inRepository(imageView(plan, image), prefix);
         const job = imageJob(view, nativeMatrix);
         this.addJob(imageJobId(image.name), {
           ...job,
           name: nativeMatrix ? `Image ${image.name} (\${{ matrix.platform }})` : `Image ${image.name}`,
-          needs: [CHANGES_JOB_ID],
+          needs: plan.composeE2e ? [CHANGES_JOB_ID, COMPOSE_E2E_JOB_ID] : [CHANGES_JOB_ID],
           if: imageJobCondition(image.name),
         });
         if (nativeMatrix && p.push) this.addJob(mergeJobId(image.name), { ...mergeJob(view), name: `Merge platform images of ${image.name}` });

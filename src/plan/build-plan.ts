@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { ComposeE2ePlan, resolveComposeE2ePlan } from './compose-e2e-plan';
 import { imageSourcePaths, resolveImageInputs } from './image-changes';
 import { INTERNAL_STAGE_NAMES, PlannedImage, resolveImageList } from './image-list-plan';
 import { ImagePlan, resolveImagePlan } from './image-plan';
@@ -27,6 +28,8 @@ export interface BuildPlan {
    * `pipeline`. Undefined with one image.
    */
   readonly images?: NamedImagePlan[];
+  /** Several images: the compose E2E that brings them up together (`composeE2e`); undefined when unset. */
+  readonly composeE2e?: ComposeE2ePlan;
 }
 
 /** One image of several: its own image and pipeline plans, stage names, sources and build inputs. */
@@ -104,6 +107,8 @@ export function resolveBuildPlan(input: BuildPlanInput): BuildPlan {
     const options = given === undefined ? input.options : imageOptions(input.options, given, list.images[0], false);
     const image = resolveImagePlan(options, input.workspace, input.contextDir, errors);
     const pipeline = resolvePipelinePlan(options, image, input.projectName, errors);
+    // refused with one image (its own compose test is e2e.composeFile)
+    resolveComposeE2ePlan(input.options.composeE2e, [list.images[0].name], undefined, errors);
     errors.throwIfAny();
     // one image as before; the header names the list only when it was given
     return { workspace: input.workspace, image: given === undefined ? image! : withSummary(image!, list.summary), pipeline };
@@ -116,8 +121,15 @@ export function resolveBuildPlan(input: BuildPlanInput): BuildPlan {
   const named = images as NamedImagePlan[];
   const first = named[0];
   errors.attempt(() => checkMultiImage(named), undefined);
+  const composeE2e = resolveComposeE2ePlan(input.options.composeE2e, names, input.options.e2e?.timeoutMinutes, errors);
   errors.throwIfAny();
-  return { workspace: input.workspace, image: withSummary(first.image, list.summary, named), pipeline: first.pipeline, images: named };
+  return {
+    workspace: input.workspace,
+    image: withSummary(first.image, list.summary, named),
+    pipeline: first.pipeline,
+    images: named,
+    ...(composeE2e ? { composeE2e } : {}),
+  };
 }
 
 /** The settings one image builds with: its entry's (or the shared ones), its binaries, its image name. */

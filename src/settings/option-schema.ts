@@ -157,6 +157,7 @@ export const OPTION_SCHEMA: { readonly [key: string]: OptionSpec } = {
       timeoutMinutes: num,
     },
   },
+  composeE2e: { kind: OptionKind.STRUCT, fields: { file: str, service: str } },
 };
 
 /** The fields of an `ImageSettings` entry that override the shared setting of the same name (each a key of `OPTION_SCHEMA`). */

@@ -91,6 +91,25 @@ export interface HttpProbe {
   readonly env?: { [name: string]: string };
 }
 
+/**
+ * The compose E2E across every image of a repository that ships several (`composeE2e`): the
+ * workflow's `e2e-compose` job builds and loads every image, then runs
+ * `docker compose -f <file> up --abort-on-container-exit --exit-code-from <service>` with
+ * `IMAGE_<NAME>` set per image, and `docker compose down` after.
+ */
+export interface ComposeE2eSettings {
+  /**
+   * The compose file, relative to the project root (a literal path inside the project). Its
+   * services use the images through `${IMAGE_<NAME>}`.
+   */
+  readonly file: string;
+  /**
+   * The compose service whose exit code decides the test (`--exit-code-from`): letters, digits,
+   * `_`, `.` and `-`, starting with a letter or digit.
+   */
+  readonly service: string;
+}
+
 /** End-to-end tests run against the freshly built image, before anything is pushed. The same in CI and in the `docker:e2e` task. */
 export interface E2eSettings {
   /**
@@ -348,4 +367,15 @@ export interface WorkflowSettings {
    * @default - the smoke test only
    */
   readonly e2e?: E2eSettings;
+
+  /**
+   * With several images (`images`): one compose-based E2E that brings up every image of the
+   * repository together (e.g. api + worker + a dependency service), run by the workflow's
+   * `e2e-compose` job before any image job (so nothing is pushed unless it passes). The compose file
+   * gets each image's locally loaded tag in `IMAGE_<NAME>` (the image name upper-cased, other
+   * characters than letters and digits as `_`: `IMAGE_API`, `IMAGE_MY_WORKER`). With one image, use
+   * `e2e.composeFile` instead.
+   * @default - no compose E2E across images
+   */
+  readonly composeE2e?: ComposeE2eSettings;
 }

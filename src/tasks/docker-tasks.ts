@@ -1,4 +1,5 @@
 import { Component, Project, Task, TaskShell } from 'projen';
+import { composeE2eScript } from '../e2e/compose-e2e-script';
 import { e2eScript } from '../e2e/e2e-script';
 import { BuildPlan } from '../plan/build-plan';
 import { shellQuote } from '../shell';
@@ -19,6 +20,8 @@ export class DockerTasks extends Component {
   public readonly e2eTask: Task;
   /** `docker:run`: runs the local tag (extra arguments go to the container). */
   public readonly runTask: Task;
+  /** `docker:e2e-compose` (several images with `composeE2e`): builds every image, then runs the compose E2E across them as CI does. */
+  public readonly composeE2eTask?: Task;
 
   /**
    * @param project the project the tasks are added to
@@ -75,6 +78,19 @@ export class DockerTasks extends Component {
       });
       e2e.spawn(build);
       for (const test of image.pipeline.e2e.tests) e2e.exec(e2eScript(test), { name: test.name });
+    }
+
+    // composeE2e: every image built, then the compose E2E across them (the script of the e2e-compose job)
+    const compose = plan.composeE2e;
+    if (compose && plan.images) {
+      const tagOf = (name: string) => plan.images!.find(i => i.name === name)!.pipeline.localTag;
+      this.composeE2eTask = project.addTask('docker:e2e-compose', {
+        description: `Build every image, then run ${compose.file} with IMAGE_<NAME> set (the service ${compose.service} decides), as CI does before any image job`,
+        env: Object.fromEntries(compose.images.map(i => [i.variable, tagOf(i.name)])),
+        shell: TaskShell.bash(),
+      });
+      for (const image of plan.images) this.composeE2eTask.spawn(project.tasks.tryFind(`docker:build:${image.name}`)!);
+      this.composeE2eTask.exec(composeE2eScript(compose.file, compose.service), { name: `E2E compose ${compose.service} (every image)` });
     }
   }
 }

@@ -146,6 +146,10 @@ export function settingsArb(level: number, facts: FixtureFacts): fc.Arbitrary<Ru
     composeFile: str(['compose.e2e.yaml', 'test/compose.yml'], ['/etc/compose.yml', '../x.yml', 'a\nb', '${{ x }}', '', 'a b.yml', 'it\'s.yml']),
     composeService: str(['tests', 'e2e_runner', 'svc.test'], ['', 'a b', '-x', '${{ x }}', '$(id)']),
   }, { requiredKeys: [] });
+  const composeE2e = fc.record({
+    file: str(['compose.e2e.yaml', 'e2e/compose.yml'], ['/etc/compose.yml', 'e2e/../../x.yml', 'a\nb', '${{ x }}', '', 'a b.yml', 'it\'s.yml']),
+    service: str(['check', 'e2e_runner', 'svc.test'], ['', 'a b', '-x', '${{ x }}', '$(id)']),
+  }, { requiredKeys: ['file', 'service'] });
 
   const feature = str([...facts.features, 'serde/derive'], ['x y', '--all', '$(id)', '', 'a//b', 'nope']);
   // valid overrides: the table's own major tag or a SHA (older majors are flagged by actionlint, rightly)
@@ -224,6 +228,7 @@ export function settingsArb(level: number, facts: FixtureFacts): fc.Arbitrary<Ru
     amd64Runner: str(['ubuntu-24.04', 'ubuntu-latest', 'self-hosted'], ['', 'a b', '${{ x }}', 'x\ny', '-x']),
     arm64Runner: str(['ubuntu-24.04-arm', 'self-hosted'], ['', 'a b', '${{ x }}']),
     e2e,
+    composeE2e,
   });
   // few options per case (more with higher hostility), so rejections do not swamp the run
   const maxKeys = [6, 6, 8, 12][level];

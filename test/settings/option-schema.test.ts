@@ -29,6 +29,7 @@ describe('settings merge table', () => {
     ['buildSecrets', 'dockerfile-settings.ts', 'BuildSecret'],
     ['e2e', 'workflow-settings.ts', 'E2eSettings'],
     ['e2e.httpProbe', 'workflow-settings.ts', 'HttpProbe'],
+    ['composeE2e', 'workflow-settings.ts', 'ComposeE2eSettings'],
   ])('the schema knows every field of %s (%s %s)', (key, file, iface) => {
     // GIVEN the struct interface / WHEN compared with the schema's fields / THEN they are the same
     const props = interfaceProps(path.join(__dirname, '..', '..', 'src', 'settings', file), iface);
