@@ -31,23 +31,24 @@ const auditableRoot = (version: string) => `.cargo-tools/cargo-auditable-${versi
  * incremental folders are pruned.
  *
  * When the plan names every file the binaries are compiled from (`binaryInputs`), the built binaries
- * are a cache entry of their own, restored first: `<cacheKeyBase>-bin-<runner>-<arch>-<hashFiles(inputs)>-<toolchain>`.
- * An exact hit (restore-keys would hand over other sources' binaries) skips everything else: no target/
- * restore, no cargo, no prune, no save; a miss builds as above and saves the binaries on the writers.
- * The key is complete because what the build's output depends on is, part by part:
+ * are a cache entry of their own, restored first: `<cacheKeyBase>-bin-<runner>-<arch>-<hashFiles(inputs)>-<hash>`,
+ * the last hash over `rustc -vV`, `cargo -vV` and the names of the files below the inputs (see
+ * `binariesKeyScript`). An exact hit (restore-keys would hand over other sources' binaries) skips
+ * everything else: no target/ restore, no cargo, no prune, no save; a miss builds as above and the
+ * writers save the binaries. The key covers what the build's output depends on, part by part:
  * - the sources, manifests, Cargo.lock (versions and checksums of every registry and git dependency),
  *   cargo config, vendored sources, build scripts and every file they or the macros read: `hashFiles`
- *   of the allow-list's entries (a compile-time input the scan cannot resolve turns the entry off;
- *   such a file is not in the image's build context either, so the two builds agree on what is read);
- * - the compiler: the hash of `rustc -vV` and `cargo -vV` of the installed toolchain (a floating
- *   `stable` moves it);
+ *   of the allow-list's entries (the patterns select what Docker's context does, or more), and their
+ *   file names (a moved file moves the `file!()` paths panics print). A compile-time input the scan
+ *   cannot resolve turns the entry off. Not covered: a file the build reads that neither the allow-list
+ *   nor the scan names; cargo on the runner reads the whole checkout, so such a file would be read but
+ *   not hashed (the Dockerfile's own build, without the runner's binaries, fails on it instead);
+ * - the compiler: `rustc -vV` and `cargo -vV` of the installed toolchain (a floating `stable` moves it);
  * - cargo's arguments (package, binaries, profile, features, `--locked`, `cargoBuildArgs`), the target
  *   libc, cargo-auditable's version, apt packages, the step's environment and the secrets' names: the
  *   hash in `cacheKeyBase`; the runner label and arch (glibc, linker and C compiler of the runner image).
  * Not in it: the runner image's minor updates of its C toolchain (as with target/, whose dependencies'
- * C objects cargo reuses across them too), and file names whose contents did not change (`hashFiles`
- * hashes contents: a pure rename such as `a.rs` → `a/mod.rs` only moves `file!()` strings; a renamed
- * target changes the binaries' names, which are in the key base).
+ * C objects cargo reuses across them too) and the build secrets' values.
  */
 export function runnerBuildSteps(p: WorkflowView, runnerLabel: string): JobStep[] {
   const r = p.runnerBuild;

@@ -220,8 +220,10 @@ export function resolveRunnerBuildPlan(image: ImagePlan, input: RunnerBuildInput
 /**
  * The files cargo reads to compile the binaries (see `RunnerBuildPlan.binaryInputs`), or undefined when
  * the plan cannot name them all. They are the allow-list's entries because the allow-list is, by
- * construction, what a cargo build in the image needs: a file it misses fails the image's own build the
- * same way (and the scan's doubts, the unresolved inputs, are exactly what turns this off).
+ * construction, what a cargo build in the image needs: a file it misses fails the Dockerfile's own build
+ * (`docker build` without the runner's binaries), and the scan's doubts, the unresolved inputs, are
+ * exactly what turns this off. (Cargo on the runner reads the whole checkout: a file the build reads
+ * that neither the allow-list nor the scan names would be read there but not hashed.)
  */
 function binaryInputs(image: ImagePlan): RunnerBinaryInputs | undefined {
   const ignore = image.context.dockerignore;
