@@ -13,6 +13,10 @@ type JobStep = github.workflows.JobStep;
 
 /** Id of the `actions/cache/restore` step of `target/` and the cargo registry. */
 export const RUNNER_CACHE_STEP_ID = 'rust_cache';
+/** Id of the `actions/cache/restore` step of the built binaries (an exact hit skips the whole build). */
+export const RUNNER_BINARIES_CACHE_STEP_ID = 'rust_binaries';
+/** Id of the step that installs the toolchain (and outputs `binaries-key`, the key of the binaries entry). */
+export const RUNNER_TOOLCHAIN_STEP_ID = 'rust_toolchain';
 /** Id of the step that runs `cargo build` on the runner. */
 export const RUNNER_BUILD_STEP_ID = 'runner_build';
 /** Where cargo-auditable is installed (and cached with `target/`), by version. */
@@ -25,6 +29,26 @@ const auditableRoot = (version: string) => `.cargo-tools/cargo-auditable-${versi
  * only what changed. Pull requests and tags restore only; pushes to the branches and the schedule save
  * (the schedule restores nothing: a clean build). Before saving, the workspace's own crates and the
  * incremental folders are pruned.
+ *
+ * When the plan names every file the binaries are compiled from (`binaryInputs`), the built binaries
+ * are a cache entry of their own, restored first: `<cacheKeyBase>-bin-<runner>-<arch>-<hashFiles(inputs)>-<hash>`,
+ * the last hash over `rustc -vV`, `cargo -vV` and the names of the files below the inputs (see
+ * `binariesKeyScript`). An exact hit (restore-keys would hand over other sources' binaries) skips
+ * everything else: no target/ restore, no cargo, no prune, no save; a miss builds as above and the
+ * writers save the binaries. The key covers what the build's output depends on, part by part:
+ * - the sources, manifests, Cargo.lock (versions and checksums of every registry and git dependency),
+ *   cargo config, vendored sources, build scripts and every file they or the macros read: `hashFiles`
+ *   of the allow-list's entries (the patterns select what Docker's context does, or more), and their
+ *   file names (a moved file moves the `file!()` paths panics print). A compile-time input the scan
+ *   cannot resolve turns the entry off. Not covered: a file the build reads that neither the allow-list
+ *   nor the scan names; cargo on the runner reads the whole checkout, so such a file would be read but
+ *   not hashed (the Dockerfile's own build, without the runner's binaries, fails on it instead);
+ * - the compiler: `rustc -vV` and `cargo -vV` of the installed toolchain (a floating `stable` moves it);
+ * - cargo's arguments (package, binaries, profile, features, `--locked`, `cargoBuildArgs`), the target
+ *   libc, cargo-auditable's version, apt packages, the step's environment and the secrets' names: the
+ *   hash in `cacheKeyBase`; the runner label and arch (glibc, linker and C compiler of the runner image).
+ * Not in it: the runner image's minor updates of its C toolchain (as with target/, whose dependencies'
+ * C objects cargo reuses across them too) and the build secrets' values.
  */
 export function runnerBuildSteps(p: WorkflowView, runnerLabel: string): JobStep[] {
   const r = p.runnerBuild;
@@ -44,32 +68,62 @@ export function runnerBuildSteps(p: WorkflowView, runnerLabel: string): JobStep[
     ]),
     key: `${keyPrefix}${lockHash}`,
   };
-  const saves = `(${writesCache(p)}) && steps.${RUNNER_CACHE_STEP_ID}.outputs.cache-hit != 'true'`;
+  const bin = r.binaryInputs;
+  // the key, computed once before anything runs (the save must not see files the build wrote); none
+  // when it cannot be trusted (see binariesKeyScript): then the entry is neither restored nor saved
+  const binariesKey = `steps.${RUNNER_TOOLCHAIN_STEP_ID}.outputs.binaries-key`;
+  const hasKey = `${binariesKey} != ''`;
+  // after an exact hit of the binaries entry, nothing below runs
+  const builds = bin ? `steps.${RUNNER_BINARIES_CACHE_STEP_ID}.outputs.cache-hit != 'true'` : undefined;
+  const andBuilds = (condition?: string) => (builds === undefined ? condition : condition === undefined ? builds : `(${condition}) && ${builds}`);
+  const notSchedule = p.rebuildCron !== undefined ? `!(${IS_SCHEDULE})` : undefined;
+  const saves = `(${writesCache(p)}) && steps.${RUNNER_CACHE_STEP_ID}.outputs.cache-hit != 'true'${builds ? ` && ${builds}` : ''}`;
+  const binariesCache = bin && { path: lines([`${RUNNER_BINARIES_DIR}/out`]), key: `\${{ ${binariesKey} }}` };
   const toolchainEnv = { RUSTUP_TOOLCHAIN: r.toolchain };
   const workingDirectory = r.contextDir === '.' ? {} : { workingDirectory: r.contextDir };
 
+  const ifOf = (condition?: string) => (condition === undefined ? {} : { if: condition });
   const steps: JobStep[] = [{
-    id: 'rust_toolchain',
+    id: RUNNER_TOOLCHAIN_STEP_ID,
     name: 'Install the Rust toolchain (runner build)',
-    env: toolchainEnv,
+    env: {
+      ...toolchainEnv,
+      ...(bin ? {
+        BINARIES_KEY: `${r.cacheKeyBase}-bin-${runnerLabel}-\${{ runner.arch }}`,
+        INPUTS_HASH: `\${{ hashFiles(${bin.patterns.map(f => `'${f.replace(/'/g, "''")}'`).join(', ')}) }}`,
+      } : {}),
+    },
     run: lines([
       ...(r.aptPackages.length > 0 ? ['sudo apt-get update', `sudo apt-get install -y --no-install-recommends ${shellWords(r.aptPackages)}`] : []),
       `rustup toolchain install "$RUSTUP_TOOLCHAIN" --profile minimal --no-self-update --target ${target}`,
+      ...(bin ? binariesKeyScript(bin.roots) : []),
     ]),
-  }, {
+  }];
+  if (binariesCache) {
+    steps.push({
+      // exact key only: binaries of other sources are no use. The scheduled rebuild builds clean.
+      id: RUNNER_BINARIES_CACHE_STEP_ID,
+      name: 'Restore the binaries built from the same inputs',
+      if: notSchedule === undefined ? hasKey : `(${notSchedule}) && ${hasKey}`,
+      uses: cacheRef.replace(/^actions\/cache@/, 'actions/cache/restore@'),
+      with: binariesCache,
+    });
+  }
+  steps.push({
     // the scheduled rebuild starts clean (and so resets what bumps left behind in target/)
     id: RUNNER_CACHE_STEP_ID,
     name: 'Restore target/ and the cargo registry',
-    ...(p.rebuildCron !== undefined ? { if: `!(${IS_SCHEDULE})` } : {}),
+    ...ifOf(andBuilds(notSchedule)),
     uses: cacheRef.replace(/^actions\/cache@/, 'actions/cache/restore@'),
     with: { ...cache, 'restore-keys': keyPrefix },
-  }];
+  });
 
   if (r.auditable) {
     const root = `$HOME/${auditableRoot(r.auditable.version)}`;
     steps.push({
       id: 'cargo_auditable',
       name: 'Install cargo-auditable',
+      ...ifOf(builds),
       env: toolchainEnv,
       run: lines([
         `if [ ! -x "${root}/bin/cargo-auditable" ]; then`,
@@ -87,6 +141,7 @@ export function runnerBuildSteps(p: WorkflowView, runnerLabel: string): JobStep[
   steps.push({
     id: RUNNER_BUILD_STEP_ID,
     name: 'Build the binaries on the runner',
+    ...ifOf(builds),
     ...workingDirectory,
     env: {
       ...toolchainEnv,
@@ -135,7 +190,39 @@ export function runnerBuildSteps(p: WorkflowView, runnerLabel: string): JobStep[
     uses: cacheRef.replace(/^actions\/cache@/, 'actions/cache/save@'),
     with: cache,
   });
+  if (binariesCache) {
+    steps.push({
+      id: 'rust_binaries_save',
+      name: 'Save the binaries',
+      if: `(${writesCache(p)}) && ${hasKey} && ${builds}`,
+      uses: cacheRef.replace(/^actions\/cache@/, 'actions/cache/save@'),
+      with: binariesCache,
+    });
+  }
   return steps;
+}
+
+/**
+ * The end of the toolchain step: outputs `binaries-key`, `$BINARIES_KEY-$INPUTS_HASH-<hash>` where the
+ * hash covers `rustc -vV`, `cargo -vV` and the names of the files below the inputs' roots (`hashFiles`
+ * hashes contents only, and a moved file moves the paths `file!()` and panics print). No key when
+ * `hashFiles` matched nothing (an empty hash would make every such commit share a key) or an input is
+ * a symbolic link to a folder (`hashFiles` does not follow it, cargo does).
+ */
+function binariesKeyScript(roots: string[]): string[] {
+  const args = roots.map(root => shellQuote(root.startsWith('-') ? `./${root}` : root)).join(' ');
+  return [
+    '# the key of the binaries entry: contents of the inputs (hashFiles), their names, the toolchain',
+    `roots=(${args})`,
+    'if [ -z "$INPUTS_HASH" ]; then',
+    '  echo "::notice title=Runner build::hashFiles matched no build input: the binaries are not cached"',
+    'elif [ -n "$(find "${roots[@]}" -type l -xtype d -print -quit 2>/dev/null)" ]; then',
+    '  echo "::notice title=Runner build::a build input is a symbolic link to a folder, which hashFiles does not follow: the binaries are not cached"',
+    'else',
+    '  names=$(find "${roots[@]}" -name .git -prune -o \\( -type f -o -type l \\) -print 2>/dev/null | LC_ALL=C sort || true)',
+    '  echo "binaries-key=$BINARIES_KEY-$INPUTS_HASH-$({ rustc -vV; cargo -vV; echo "$names"; } | sha256sum | cut -c1-16)" >> "$GITHUB_OUTPUT"',
+    'fi',
+  ];
 }
 
 function inContext(r: RunnerBuildPlan, file: string): string {

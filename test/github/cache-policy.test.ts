@@ -32,19 +32,27 @@ interface CacheUse {
   readonly extracts: boolean;
   /** The ids of the `actions/cache*` steps that run. */
   readonly cacheSteps: string[];
+  /** The ids of every step that runs. */
+  readonly ran: string[];
 }
 
 const cacheName = (spec: string) => /(?:scope|ref)=([^,]+)/.exec(spec)![1];
 const uniq = (xs: string[]) => [...new Set(xs)];
 
 /** Evaluates the image job of a workflow for each event. */
-function cacheUse(options: AllOptions, runnerCacheHit = ''): { [event: string]: CacheUse } {
+function cacheUse(options: AllOptions, runnerCacheHit = '', binariesCacheHit = '', binariesKey = 'docker-bin-key'): { [event: string]: CacheUse } {
   const { yaml } = synthWorkflow(options);
   const job = yaml.jobs.image;
   const matrix = job.strategy?.matrix.include[0] ?? {};
   const result: { [event: string]: CacheUse } = {};
   for (const [event, githubContext] of Object.entries(EVENTS)) {
-    const steps = { cache_mounts: { outputs: { 'cache-hit': '' } }, rust_cache: { outputs: { 'cache-hit': runnerCacheHit } } };
+    // a step that does not run has no outputs: the restores' hits only count on the events they run
+    const steps = {
+      cache_mounts: { outputs: { 'cache-hit': '' } },
+      rust_toolchain: { outputs: { 'binaries-key': binariesKey } },
+      rust_cache: { outputs: { 'cache-hit': runnerCacheHit } },
+      rust_binaries: { outputs: { 'cache-hit': event === 'schedule' ? '' : binariesCacheHit } },
+    };
     const context = { github: githubContext, matrix, steps, runner: { temp: '/tmp', arch: 'X64' } };
     const items: ExpressionItem[] = [];
     const ask = (value: string | undefined, kind: ExpressionItem['kind']) => {
@@ -75,6 +83,7 @@ function cacheUse(options: AllOptions, runnerCacheHit = ''): { [event: string]: 
       mounts: cacheSteps.length === 0 ? 'none' : cacheSteps.every(a => /^actions\/cache\/restore@/.test(a.step.uses)) ? 'restore' : 'save',
       extracts: dance !== undefined && text(dance.skipExtraction) !== 'true',
       cacheSteps: cacheSteps.map(a => a.step.id),
+      ran: running.map(a => a.step.id),
     };
   }
   return result;
@@ -160,27 +169,54 @@ describe('the cache policy per event (GitHub\'s evaluator on the generated expre
     ]);
   });
 
-  test('RUNNER: pull requests and tags restore target/ and never save it; pushes to main save it; the schedule builds clean and saves', () => {
+  test('RUNNER: pull requests and tags restore target/ and the binaries and never save them; pushes to main save them; the schedule builds clean and saves', () => {
     // GIVEN the runner build, with no exact cache hit (a new Cargo.lock: the previous one's target/ is the fallback)
     const use = cacheUse({ dependencyCaching: DependencyCaching.RUNNER });
     record('GHA, RUNNER', use);
-    // THEN the restore runs on pull requests, tags and pushes; the save only on pushes to main and the schedule
-    expect(use.pull_request.cacheSteps).toEqual(['rust_cache']);
-    expect(use['tag v1.2.3'].cacheSteps).toEqual(['rust_cache']);
-    expect(use['push to main'].cacheSteps).toEqual(['rust_cache', 'rust_cache_save']);
-    expect(use.schedule.cacheSteps).toEqual(['rust_cache_save']);
+    // THEN the restores run on pull requests, tags and pushes; the saves only on pushes to main and the schedule
+    expect(use.pull_request.cacheSteps).toEqual(['rust_binaries', 'rust_cache']);
+    expect(use['tag v1.2.3'].cacheSteps).toEqual(['rust_binaries', 'rust_cache']);
+    expect(use['push to main'].cacheSteps).toEqual(['rust_binaries', 'rust_cache', 'rust_cache_save', 'rust_binaries_save']);
+    expect(use.schedule.cacheSteps).toEqual(['rust_cache_save', 'rust_binaries_save']);
+    for (const u of Object.values(use)) expect(u.ran).toContain('runner_build');
     expect(use.pull_request.mounts).toBe('restore');
     // AND the image's layer cache follows the usual policy
     expect(use.pull_request).toMatchObject({ reads: [GHA_MAIN], writes: [] });
     expect(use['push to main']).toMatchObject({ writes: [GHA_MAIN] });
-    // GIVEN an exact hit (the same Cargo.lock) THEN nothing is saved, on any event
+    // GIVEN an exact hit of target/ (the same Cargo.lock, other sources) THEN target/ is not saved, the new binaries are (by the writers)
     const hit = cacheUse({ dependencyCaching: DependencyCaching.RUNNER }, 'true');
-    for (const event of ['pull_request', 'push to main', 'tag v1.2.3']) expect(hit[event].cacheSteps).toEqual(['rust_cache']);
+    for (const event of ['pull_request', 'tag v1.2.3']) expect(hit[event].cacheSteps).toEqual(['rust_binaries', 'rust_cache']);
+    expect(hit['push to main'].cacheSteps).toEqual(['rust_binaries', 'rust_cache', 'rust_binaries_save']);
     // AND with NATIVE_RUNNERS each platform job does the same
     const matrix = cacheUse({ dependencyCaching: DependencyCaching.RUNNER, platforms: ['linux/amd64', 'linux/arm64'] });
-    expect(matrix.pull_request.cacheSteps).toEqual(['rust_cache']);
-    expect(matrix['tag v1.2.3'].cacheSteps).toEqual(['rust_cache']);
-    expect(matrix['push to main'].cacheSteps).toEqual(['rust_cache', 'rust_cache_save']);
+    expect(matrix.pull_request.cacheSteps).toEqual(['rust_binaries', 'rust_cache']);
+    expect(matrix['tag v1.2.3'].cacheSteps).toEqual(['rust_binaries', 'rust_cache']);
+    expect(matrix['push to main'].cacheSteps).toEqual(['rust_binaries', 'rust_cache', 'rust_cache_save', 'rust_binaries_save']);
+  });
+
+  test('RUNNER: an exact hit of the binaries entry skips the whole build on every event but the schedule, and saves nothing', () => {
+    // GIVEN the binaries entry of this commit's inputs exists (a README edit, a re-run)
+    const use = cacheUse({ dependencyCaching: DependencyCaching.RUNNER }, '', 'true');
+    record('GHA, RUNNER, binaries hit', use);
+    const build = ['rust_cache', 'cargo_auditable', 'runner_build', 'rust_cache_prune', 'rust_cache_save', 'rust_binaries_save'];
+    for (const event of ['pull_request', 'push to main', 'tag v1.2.3']) {
+      // THEN only the toolchain (it makes the key) and the binaries restore run, then the image build
+      expect({ event, cache: use[event].cacheSteps }).toEqual({ event, cache: ['rust_binaries'] });
+      expect({ event, build: use[event].ran.filter(id => build.includes(id)) }).toEqual({ event, build: [] });
+      expect(use[event].ran).toEqual(expect.arrayContaining(['rust_toolchain', 'build']));
+    }
+    // AND the schedule never restores it: a clean build, saved
+    expect(use.schedule.ran).toEqual(expect.arrayContaining(['runner_build', 'rust_cache_save', 'rust_binaries_save']));
+    expect(use.schedule.cacheSteps).not.toContain('rust_binaries');
+  });
+
+  test('RUNNER: without a binaries key (hashFiles matched nothing, a symbolic link to a folder) the binaries entry is neither restored nor saved, and cargo runs', () => {
+    const use = cacheUse({ dependencyCaching: DependencyCaching.RUNNER }, '', '', '');
+    for (const event of Object.keys(EVENTS)) {
+      expect({ event, cache: use[event].cacheSteps.filter(id => id.startsWith('rust_binaries')) }).toEqual({ event, cache: [] });
+      expect(use[event].ran).toContain('runner_build');
+    }
+    expect(use['push to main'].cacheSteps).toEqual(['rust_cache', 'rust_cache_save']);
   });
 
   test.each([

@@ -16,7 +16,7 @@ const BOTH = ['linux/amd64', 'linux/arm64'];
 const NOT_PR = "github.event_name != 'pull_request'";
 /** A cache-to value as rendered: written by pushes to the branches and the schedule only (test/github/cache-policy.test.ts evaluates it per event). */
 /** The steps of the runner build (DependencyCaching.RUNNER, the default), between the metadata and the image build. */
-const RUNNER_STEPS = ['rust_toolchain', 'rust_cache', 'runner_build', 'rust_cache_prune', 'rust_cache_save'];
+const RUNNER_STEPS = ['rust_toolchain', 'rust_binaries', 'rust_cache', 'runner_build', 'rust_cache_prune', 'rust_cache_save', 'rust_binaries_save'];
 const written = (spec: string) => `\${{ ((github.event_name == 'push' && github.ref_type == 'branch') || github.event_name == 'schedule') && ${spec} || '' }}`;
 
 describe('default workflow', () => {

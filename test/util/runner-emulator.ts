@@ -6,7 +6,7 @@
  * `actions/cache/save` against a local store with the action's semantics (exact key → `cache-hit`
  * true; else the newest entry whose key starts with a `restore-keys` line; a key is never
  * overwritten). Other `uses:` steps (checkout, buildx set-up, …) are skipped: the caller provides
- * what they would. `hashFiles()` is computed here (sha256 of the matching files), as the runner does.
+ * what they would. `hashFiles()` is computed here, with @actions/glob's semantics (`hashFilesMatches`).
  */
 import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
@@ -44,8 +44,10 @@ export interface RunnerJobResult {
   readonly outputs: Record<string, Record<string, string>>;
   /** The cache entry a restore step used (`<key>`), if any. */
   readonly restoredKey?: string;
-  /** The key a save step wrote, if any. */
+  /** The key a save step wrote, if any (the last one). */
   readonly savedKey?: string;
+  /** Every key the save steps wrote, in order. */
+  readonly savedKeys: string[];
   /** The environment after the last step (PATH with `$GITHUB_PATH` entries, `$GITHUB_ENV`). */
   readonly env: Record<string, string>;
 }
@@ -61,6 +63,7 @@ export function runJobSteps(o: RunnerJobOptions): RunnerJobResult {
   let log = '';
   let restoredKey: string | undefined;
   let savedKey: string | undefined;
+  const savedKeys: string[] = [];
   const context = () => ({ github: o.github, steps: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { outputs: v }])), runner: { arch: 'X64', os: 'Linux', temp: o.temp }, env, secrets: {} });
   const evaluate = (value: string, kind: 'input' | 'condition') => evaluateExpressions([{ value: withHashFiles(value, o.workspace), kind, context: context() }])[0];
   const inputs = (w: Record<string, string> = {}) => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, typeof v === 'string' ? String(evaluate(v, 'input')) : String(v)]));
@@ -84,6 +87,7 @@ export function runJobSteps(o: RunnerJobOptions): RunnerJobResult {
       } else {
         save(o, w);
         savedKey = w.key;
+        savedKeys.push(w.key);
         log += `saved ${w.key}\n`;
       }
     } else if (step.run !== undefined) {
@@ -103,18 +107,23 @@ export function runJobSteps(o: RunnerJobOptions): RunnerJobResult {
       log += `skipped here: ${uses}\n`;
     }
   }
-  return { log, ran, outputs, restoredKey, savedKey, env };
+  return { log, ran, outputs, restoredKey, savedKey, savedKeys, env };
 }
 
 function keyValues(text: string): Record<string, string> {
   return Object.fromEntries(text.split('\n').filter(l => l.includes('=')).map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
-/** `hashFiles('a', 'b/**')` → the sha256 the runner computes (of the files' hashes), as a string literal. */
+/**
+ * `hashFiles('a', 'b/**')` → the sha256 the runner computes, as a string literal ('' when nothing
+ * matches): the runner's hashFiles script (actions/runner src/Misc/expressionFunc/hashFiles) globs with
+ * @actions/glob from the workspace, skips directories and what lies outside the workspace, and hashes
+ * the sha256 of each file in turn (here in path order; the runner's is its walk's).
+ */
 function withHashFiles(value: string, workspace: string): string {
-  return value.replace(/hashFiles\(([^)]*)\)/g, (_, args: string) => {
-    const patterns = [...args.matchAll(/'([^']*)'/g)].map(m => m[1]);
-    const matched = [...new Set(patterns.flatMap(p => glob(workspace, p)))].sort();
+  return value.replace(/hashFiles\(((?:\s*'(?:[^']|'')*'\s*,?)*)\)/g, (_, args: string) => {
+    const patterns = [...args.matchAll(/'((?:[^']|'')*)'/g)].map(m => m[1].replace(/''/g, "'"));
+    const matched = hashFilesMatches(workspace, patterns);
     if (matched.length === 0) return "''";
     const h = crypto.createHash('sha256');
     for (const f of matched) h.update(crypto.createHash('sha256').update(fs.readFileSync(path.join(workspace, f))).digest());
@@ -122,23 +131,88 @@ function withHashFiles(value: string, workspace: string): string {
   });
 }
 
-// The files of `pattern` under `root`: a plain path, or `**/NAME` or `DIR/**/NAME` (what the generated workflows use).
-function glob(root: string, pattern: string): string[] {
-  const m = /^(?:(.*)\/)?\*\*\/([^*/]+)$/.exec(pattern);
-  if (m === null) {
-    if (pattern.includes('*')) throw new Error(`runner emulator: hashFiles pattern ${pattern} not supported`);
-    return fs.existsSync(path.join(root, pattern)) && fs.statSync(path.join(root, pattern)).isFile() ? [pattern] : [];
+/**
+ * The files (relative to `root`, sorted) that `hashFiles(...patterns)` hashes, with @actions/glob's
+ * semantics (packages/glob: internal-pattern.ts, internal-globber.ts, defaults of
+ * internal-glob-options-helper.ts): each pattern trimmed, empty and `#` lines skipped, each leading `!`
+ * negating; relative to the working directory (the workspace); minimatch with `dot`, no braces, no
+ * extglobs: `*`, `?`, `[…]` (`!` or `^` negates), whole-segment `**`, `\` escapes; a matched folder
+ * brings every file below it (`implicitDescendants`); patterns apply in order (a negated one removes
+ * what it matches); symbolic links to folders are not followed (`followSymbolicLinks` false), broken
+ * ones omitted.
+ */
+export function hashFilesMatches(root: string, patterns: string[]): string[] {
+  const parsed: Array<{ negate: boolean; re: RegExp }> = [];
+  for (let p of patterns.flatMap(x => x.split(/\r?\n/)).map(x => x.trim())) {
+    if (p === '' || p.startsWith('#')) continue;
+    let negate = false;
+    while (p.startsWith('!')) {
+      negate = !negate;
+      p = p.slice(1).trim();
+    }
+    if (p.startsWith('/') || p.startsWith('~') || p.split('/').some(s => s === '..' || s === '.')) {
+      throw new Error(`runner emulator: hashFiles pattern ${p} not supported (absolute, home or relative segments)`);
+    }
+    parsed.push({ negate, re: globRegExp(p.replace(/\/+$/, '')) });
   }
   const found: string[] = [];
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory() && !['.git', 'target', 'node_modules'].includes(e.name)) walk(r);
-      else if (e.isFile() && e.name === m[2]) found.push(r);
+      if (e.isDirectory()) {
+        walk(r);
+      } else if (e.isFile() || (e.isSymbolicLink() && fs.existsSync(path.join(root, r)) && fs.statSync(path.join(root, r)).isFile())) {
+        // a folder's match brings its descendants: the file or any folder above it
+        const candidates = r.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+        let included = false;
+        for (const { negate, re } of parsed) {
+          if (candidates.some(c => re.test(c))) included = !negate;
+        }
+        if (included) found.push(r);
+      }
     }
   };
-  if (fs.existsSync(path.join(root, m[1] ?? ''))) walk(m[1] ?? '');
-  return found;
+  walk('');
+  return found.sort();
+}
+
+/** A minimatch pattern (`dot`, `nobrace`, `noext`) as a regular expression over a relative path. */
+function globRegExp(pattern: string): RegExp {
+  const segment = (s: string): string => {
+    let out = '';
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i];
+      if (c === '\\' && i + 1 < s.length) {
+        out += escapeRegExp(s[++i]);
+      } else if (c === '*') {
+        out += '[^/]*';
+      } else if (c === '?') {
+        out += '[^/]';
+      } else if (c === '[' && s.indexOf(']', i + 2) > 0) {
+        const close = s.indexOf(']', i + 2);
+        let body = s.slice(i + 1, close);
+        const negated = body.startsWith('!') || body.startsWith('^');
+        if (negated) body = body.slice(1);
+        out += `[${negated ? '^/' : ''}${body.replace(/\\/g, '\\\\').replace(/\]/g, '\\]')}]`;
+        i = close;
+      } else {
+        out += escapeRegExp(c);
+      }
+    }
+    return out;
+  };
+  const parts = pattern.split('/');
+  let re = '';
+  parts.forEach((s, i) => {
+    const last = i === parts.length - 1;
+    if (s === '**') re += last ? '.*' : '(?:[^/]+/)*';
+    else re += segment(s) + (last ? '' : '/');
+  });
+  return new RegExp(`^${re}$`);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function entryFile(o: RunnerJobOptions, key: string): string {
