@@ -11,29 +11,15 @@
  * `rustup toolchain install` finds it installed.
  */
 import { execFileSync } from 'child_process';
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'projen';
-import * as YAML from 'yaml';
-import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
-import { ImageWorkflow } from '../../src/github/image-workflow';
 import { DependencyCaching } from '../../src/settings';
-import { newProject } from '../github/workflow-fixture';
-import {
-  buildImage, compiledCrates, DOCKER_TEST_TIMEOUT, describeDocker, freshBuilder, prepareFixture, removeImage, removeRegistryCache,
-  runImage, stopBuilder, uniqueTag,
-} from '../util/docker';
-import { generateDockerfile } from '../util/generate-dockerfile';
-import { planFor } from '../util/plan';
-import { runJobSteps, RunnerJobResult } from '../util/runner-emulator';
+import { compiledCrates, DOCKER_TEST_TIMEOUT, describeDocker, removeImage, removeRegistryCache, runImage } from '../util/docker';
+import { RunnerJobResult } from '../util/runner-emulator';
+import { CARGO_BIN, pushToMain, runnerWorkspace, sha256File } from '../util/runner-workspace';
 
 const OPTIONS = { dependencyCaching: DependencyCaching.RUNNER, rustVersion: '1.95' };
-const PUSH_TO_MAIN = { event_name: 'push', ref: 'refs/heads/main', ref_type: 'branch', repository: 'acme/docker-app' };
+const PUSH_TO_MAIN = pushToMain('docker-app');
 const SCHEDULE = { ...PUSH_TO_MAIN, event_name: 'schedule' };
-const CARGO = path.join(os.homedir(), '.cargo', 'bin');
-const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 /** The key of the target/ entry a run saved (the binaries entry, `-bin-`, is saved too). */
 const targetSaved = (r: RunnerJobResult) => r.savedKeys.find(k => !k.includes('-bin-'));
 
@@ -47,66 +33,17 @@ describeDocker('RUNNER on fresh runners: a dependency bump costs what it changes
 
   test('itoa 1.0.1 → 1.0.2: only itoa and its dependents compile, the binary equals a clean build, the image builds nothing and runs', async () => {
     // GIVEN docker-app with RUNNER, its Dockerfile and workflow as projen writes them
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prd-runner-bump-'));
-    const workspace = path.join(root, 'work', 'docker-app');
-    const home = path.join(root, 'home');
-    const temp = path.join(root, 'temp');
-    prepareFixture('docker-app', { dest: workspace });
-    const dockerfile = generateDockerfile(workspace, OPTIONS);
-    fs.writeFileSync(path.join(workspace, 'Dockerfile'), dockerfile);
-    const plan = planFor(OPTIONS, CargoWorkspace.load(workspace).facts, '.', 'docker-app');
-    const { project, gh } = newProject();
-    new ImageWorkflow(gh, plan);
-    const yaml = YAML.parse(Testing.synth(project)[plan.pipeline.workflow!.file]);
-    const job: any[] = yaml.jobs.image.steps;
-    const runnerSteps = job.slice(job.findIndex(s => s.id === 'rust_toolchain'));
+    const { root, workspace, steps: job, binaries, newRunner, imageOf: buildOn } = runnerWorkspace('docker-app', OPTIONS);
+    const imageOf = async (name: string) => {
+      const image = await buildOn(name, cacheName);
+      tags.push(image.tag);
+      return image;
+    };
     const imageBuild = job.find(s => s.id === 'build');
     // the image build step hands the runner's binaries over as a named context
     expect(imageBuild.with['build-args']).toContain('BINARIES=runner-binaries');
     expect(imageBuild.with['build-contexts']).toBe('runner-binaries=${{ runner.temp }}/runner-binaries\n');
 
-    /** A new runner (same paths, nothing in them) runs the job up to the image build. */
-    const newRunner = (store: string, event: object, keep: string[] = []): RunnerJobResult => {
-      const kept = keep.filter(k => fs.existsSync(path.join(home, k))).map(k => {
-        const aside = path.join(root, `kept-${path.basename(k)}`);
-        fs.renameSync(path.join(home, k), aside);
-        return [k, aside];
-      });
-      for (const d of [home, temp, path.join(workspace, 'target')]) fs.rmSync(d, { recursive: true, force: true });
-      fs.mkdirSync(home);
-      for (const [k, aside] of kept) fs.renameSync(aside, path.join(home, k));
-      return runJobSteps({
-        steps: runnerSteps,
-        workspace,
-        home,
-        temp,
-        cacheStore: store,
-        github: event,
-        until: 'build',
-        env: { PATH: `${CARGO}:/usr/local/bin:/usr/bin:/bin`, RUSTUP_HOME: process.env.RUSTUP_HOME ?? path.join(os.homedir(), '.rustup'), LANG: 'C.UTF-8' },
-      });
-    };
-    const binaries = path.join(temp, 'runner-binaries');
-    const imageOf = async (name: string) => {
-      const builder = freshBuilder(name);
-      const tag = uniqueTag(name);
-      tags.push(tag);
-      try {
-        const built = await buildImage({
-          context: workspace,
-          dockerfile: path.join(workspace, 'Dockerfile'),
-          tag,
-          builder,
-          cacheFrom: cacheName,
-          cacheTo: cacheName,
-          buildArgs: { BINARIES: 'runner-binaries' },
-          extraArgs: ['--build-context', `runner-binaries=${binaries}`],
-        });
-        return { built, tag };
-      } finally {
-        stopBuilder(builder);
-      }
-    };
     const store = path.join(root, 'actions-cache');
 
     // WHEN the previous commit is built on a new runner (a push to main: it saves its cache)
@@ -119,7 +56,7 @@ describeDocker('RUNNER on fresh runners: a dependency bump costs what it changes
     expect(img1.built.ok).toBe(true);
 
     // WHEN Dependabot bumps itoa (a patch release) and the bump is built on another new runner
-    execFileSync(path.join(CARGO, 'cargo'), ['update', '-p', 'itoa', '--precise', '1.0.2'], { cwd: workspace, stdio: 'pipe' });
+    execFileSync(path.join(CARGO_BIN, 'cargo'), ['update', '-p', 'itoa', '--precise', '1.0.2'], { cwd: workspace, stdio: 'pipe' });
     const bump = newRunner(store, PUSH_TO_MAIN);
     // THEN the previous lock's entry was restored through restore-keys (not an exact hit)
     expect(bump.restoredKey).toBe(targetSaved(first));
@@ -131,7 +68,7 @@ describeDocker('RUNNER on fresh runners: a dependency bump costs what it changes
     // AND the bumped lock's entry was saved for the next runner
     expect(targetSaved(bump)).toBeDefined();
     expect(targetSaved(bump)).not.toBe(targetSaved(first));
-    const bumped = sha256(path.join(binaries, 'out', 'docker-app'));
+    const bumped = sha256File(path.join(binaries, 'out', 'docker-app'));
 
     // AND the image build compiles nothing, imports the rest from the registry cache, and the image runs
     const img2 = await imageOf('runner-bump-2');
@@ -146,6 +83,6 @@ describeDocker('RUNNER on fresh runners: a dependency bump costs what it changes
     // THEN every crate compiled, and the binary is byte for byte the bump's
     expect(clean.restoredKey).toBeUndefined();
     expect(compiledCrates(clean.log)).toEqual(expect.arrayContaining(['itoa', 'serde', 'anyhow', 'docker-app']));
-    expect(sha256(path.join(binaries, 'out', 'docker-app'))).toBe(bumped);
+    expect(sha256File(path.join(binaries, 'out', 'docker-app'))).toBe(bumped);
   }, DOCKER_TEST_TIMEOUT);
 });

@@ -9,30 +9,22 @@
  * part), so `rustup toolchain install` finds it installed; no cargo-auditable (nothing to install here).
  */
 import { execFileSync, spawnSync } from 'child_process';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'projen';
-import * as YAML from 'yaml';
 import { CargoWorkspace } from '../../src/cargo/cargo-workspace';
-import { ImageWorkflow } from '../../src/github/image-workflow';
 import { resolveBuildPlan } from '../../src/plan/build-plan';
 import { DependencyCaching } from '../../src/settings';
-import { newProject } from '../github/workflow-fixture';
 import {
-  buildImage, compiledCrates, DOCKER, DOCKER_TEST_TIMEOUT, describeDocker, FIXTURES_DIR, freshBuilder, prepareFixture, removeImage,
-  removeRegistryCache, replaceInFile, runImage, stopBuilder, uniqueTag,
+  compiledCrates, DOCKER, DOCKER_TEST_TIMEOUT, describeDocker, FIXTURES_DIR, removeImage, removeRegistryCache, replaceInFile, runImage,
 } from '../util/docker';
-import { generateDockerfile } from '../util/generate-dockerfile';
-import { planFor } from '../util/plan';
-import { hashFilesMatches, runJobSteps, RunnerJobResult } from '../util/runner-emulator';
+import { listFiles } from '../util/fixture-project';
+import { hashFilesMatches } from '../util/runner-emulator';
+import { pushToMain, runnerWorkspace, sha256File } from '../util/runner-workspace';
 
 const OPTIONS = { dependencyCaching: DependencyCaching.RUNNER, rustVersion: '1.95', auditable: false };
-const PUSH_TO_MAIN = { event_name: 'push', ref: 'refs/heads/main', ref_type: 'branch', repository: 'acme/docker-app' };
+const PUSH_TO_MAIN = pushToMain('docker-app');
 const PULL_REQUEST = { event_name: 'pull_request', ref: 'refs/pull/7/merge', ref_type: 'branch', repository: 'acme/docker-app' };
-const CARGO = path.join(os.homedir(), '.cargo', 'bin');
-const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 /** Every step of the runner build but the toolchain step, the binaries restore and the image build. */
 const BUILD_STEPS = ['rust_cache', 'runner_build', 'rust_cache_prune', 'rust_cache_save', 'rust_binaries_save'];
 
@@ -46,37 +38,14 @@ describeDocker('RUNNER\'s binaries entry: no cargo when no build input changed (
 
   test('push builds and saves; README-only commit: exact hit, no cargo, same bytes in the image; source change: builds; pull requests never save', async () => {
     // GIVEN docker-app with RUNNER, its Dockerfile, .dockerignore and workflow as projen writes them
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prd-runner-skip-'));
-    const workspace = path.join(root, 'work', 'docker-app');
-    const home = path.join(root, 'home');
-    const temp = path.join(root, 'temp');
-    prepareFixture('docker-app', { dest: workspace });
-    fs.writeFileSync(path.join(workspace, 'Dockerfile'), generateDockerfile(workspace, OPTIONS));
-    const plan = planFor(OPTIONS, CargoWorkspace.load(workspace).facts, '.', 'docker-app');
+    const ws = runnerWorkspace('docker-app', OPTIONS);
+    const { root, workspace, plan } = ws;
     expect(plan.pipeline.workflow!.runnerBuild!.binaryInputs).toEqual({ patterns: ['Cargo.toml', 'Cargo.lock', 'src'], roots: ['Cargo.toml', 'Cargo.lock', 'src'] });
-    const { project, gh } = newProject();
-    new ImageWorkflow(gh, plan);
-    const job: any[] = YAML.parse(Testing.synth(project)[plan.pipeline.workflow!.file]).jobs.image.steps;
-    const runnerSteps = job.slice(job.findIndex(s => s.id === 'rust_toolchain'));
     const store = path.join(root, 'actions-cache');
     const entries = () => fs.readdirSync(store).map(f => decodeURIComponent(f.replace(/\.tar$/, ''))).sort();
 
-    /** A new runner (same paths, nothing in them) runs the job up to the image build. */
-    const newRunner = (event: object): RunnerJobResult => {
-      for (const d of [home, temp, path.join(workspace, 'target')]) fs.rmSync(d, { recursive: true, force: true });
-      fs.mkdirSync(home);
-      return runJobSteps({
-        steps: runnerSteps,
-        workspace,
-        home,
-        temp,
-        cacheStore: store,
-        github: event,
-        until: 'build',
-        env: { PATH: `${CARGO}:/usr/local/bin:/usr/bin:/bin`, RUSTUP_HOME: process.env.RUSTUP_HOME ?? path.join(os.homedir(), '.rustup'), LANG: 'C.UTF-8' },
-      });
-    };
-    const binary = path.join(temp, 'runner-binaries', 'out', 'docker-app');
+    const newRunner = (event: object) => ws.newRunner(store, event);
+    const binary = path.join(ws.binaries, 'out', 'docker-app');
 
     // WHEN the first commit is pushed to main
     const first = newRunner(PUSH_TO_MAIN);
@@ -87,7 +56,7 @@ describeDocker('RUNNER\'s binaries entry: no cargo when no build input changed (
     const binariesKey = first.outputs.rust_toolchain['binaries-key'];
     expect(binariesKey).toMatch(/^docker-app-rust-1\.95-gnu-release-[0-9a-f]{12}-bin-ubuntu-24\.04-X64-[0-9a-f]{64}-[0-9a-f]{16}$/);
     expect(first.savedKeys).toEqual([expect.stringMatching(/-ubuntu-24\.04-X64-[0-9a-f]{64}$/), binariesKey]);
-    const built = sha256(binary);
+    const built = sha256File(binary);
 
     // WHEN a README-only commit is pushed, on another new runner
     fs.appendFileSync(path.join(workspace, 'README.md'), '\nA line of documentation.\n');
@@ -99,30 +68,15 @@ describeDocker('RUNNER\'s binaries entry: no cargo when no build input changed (
     expect(docs.ran).toEqual(['rust_toolchain', 'rust_binaries']);
     expect(compiledCrates(docs.log)).toEqual([]);
     expect(docs.savedKeys).toEqual([]);
-    expect(sha256(binary)).toBe(built);
+    expect(sha256File(binary)).toBe(built);
 
     // AND the image built from them holds the same bytes, and runs
-    const builder = freshBuilder('runner-skip');
-    const tag = uniqueTag('runner-skip');
+    const { built: image, tag } = await ws.imageOf('runner-skip', cacheName);
     tags.push(tag);
-    try {
-      const image = await buildImage({
-        context: workspace,
-        dockerfile: path.join(workspace, 'Dockerfile'),
-        tag,
-        builder,
-        cacheFrom: cacheName,
-        cacheTo: cacheName,
-        buildArgs: { BINARIES: 'runner-binaries' },
-        extraArgs: ['--build-context', `runner-binaries=${path.dirname(path.dirname(binary))}`],
-      });
-      // eslint-disable-next-line no-console
-      if (!image.ok) console.log(image.log.slice(-4000));
-      expect(image.ok).toBe(true);
-      expect(compiledCrates(image.log)).toEqual([]);
-    } finally {
-      stopBuilder(builder);
-    }
+    // eslint-disable-next-line no-console
+    if (!image.ok) console.log(image.log.slice(-4000));
+    expect(image.ok).toBe(true);
+    expect(compiledCrates(image.log)).toEqual([]);
     const copied = path.join(root, 'from-image');
     const container = execFileSync(DOCKER, ['create', tag], { encoding: 'utf8' }).trim();
     try {
@@ -130,7 +84,7 @@ describeDocker('RUNNER\'s binaries entry: no cargo when no build input changed (
     } finally {
       spawnSync(DOCKER, ['rm', '-f', container], { stdio: 'ignore' });
     }
-    expect(sha256(copied)).toBe(built);
+    expect(sha256File(copied)).toBe(built);
     expect((await runImage(tag)).stdout).toContain('docker-app ok {"sum":16,"words":3} v1');
 
     // WHEN a pull request changes nothing the build reads
@@ -156,7 +110,7 @@ describeDocker('RUNNER\'s binaries entry: no cargo when no build input changed (
     expect(source.outputs.rust_binaries['cache-hit']).toBe('false');
     expect(compiledCrates(source.log)).toEqual(['docker-app']);
     expect(source.savedKeys).toEqual([prSource.outputs.rust_toolchain['binaries-key']]);
-    expect(sha256(binary)).not.toBe(built);
+    expect(sha256File(binary)).not.toBe(built);
     expect(spawnSync(binary, { encoding: 'utf8' }).stdout).toContain('docker-app ok {"sum":16,"words":3} v2');
   }, DOCKER_TEST_TIMEOUT);
 
@@ -198,18 +152,3 @@ describeDocker('RUNNER\'s binaries entry: no cargo when no build input changed (
     fs.rmSync(repo, { recursive: true, force: true });
   });
 });
-
-/** Files below `dir` (or `dir` itself when it is a file), relative to it, sorted. */
-function listFiles(dir: string): string[] {
-  if (fs.statSync(dir).isFile()) return [''];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(path.relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
