@@ -42,7 +42,8 @@
 #                      cache mounts wiped before each build (the older emulation of a runner)
 #   --no-host          skip the host cargo builds
 #   --out DIR          results directory (default bench/results)
-#   --smoke            tiny fixture (test/fixtures/docker-app), our default (generated CARGO_CHEF) only,
+#   --smoke            tiny fixture (test/fixtures/docker-app), generated CARGO_CHEF only (the stages the default
+#                      RUNNER's Dockerfile builds alone),
 #                      runner mode, cold+source, no host builds, results in bench/.work/smoke; fails unless the
 #                      source-change build on its fresh builder reused the dependency (cook) layer
 #                      from the registry cache (`CACHED` in the build log). For CI: about a minute
