@@ -138,8 +138,17 @@ function resolveFilePath(option: string, value: string | undefined, contextDir: 
   if (value.trim() === '' || path.posix.isAbsolute(normalized) || normalized === '..' || normalized.startsWith('../') || normalized.endsWith('/')) {
     throw RustDockerError.forOption(option, `${showValue(value)} is not a file path inside the project`, `Use a relative path such as "${fallback}"`, { value });
   }
+  // file systems refuse a name over NAME_MAX (255 bytes): refused here, before anything is written
+  const long = normalized.split('/').find(segment => Buffer.byteLength(segment) > NAME_MAX);
+  if (long !== undefined) {
+    throw RustDockerError.forOption(option, `${showValue(value)} has a file or folder name of ${Buffer.byteLength(long)} bytes, over the ${NAME_MAX} file systems allow`,
+      `Use shorter names, such as "${fallback}"`, { value });
+  }
   return normalized;
 }
+
+/** The longest file or folder name Linux file systems take, in bytes. */
+const NAME_MAX = 255;
 
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];

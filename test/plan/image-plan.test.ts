@@ -387,6 +387,9 @@ describe('runtime settings', () => {
     expectError(() => plan('single-crate', { dockerfileSyntax: 'docker/dockerfile:1 x' }), 'dockerfileSyntax', /frontend image/);
     expectError(() => plan('single-crate', { dockerfilePath: '../Dockerfile' }), 'dockerfilePath', /inside the project/);
     expect(plan('single-crate', { dockerfilePath: 'docker/Dockerfile' }).context.dockerfilePath).toBe('docker/Dockerfile');
+    // AND a name longer than file systems allow is an error before anything is written (found by the fuzz test)
+    expectError(() => plan('single-crate', { dockerfilePath: 'x'.repeat(256) }), 'dockerfilePath', /name of 256 bytes, over the 255/, /shorter names/);
+    expect(plan('single-crate', { dockerfilePath: 'x'.repeat(255) }).context.dockerfilePath).toBe('x'.repeat(255));
   });
 });
 
