@@ -1,6 +1,6 @@
 import { CargoBuildPlan } from './cargo-build-plan';
 import { compareVersions, DEBIAN_RELEASES, ImageRelease, imageRelease } from './debian-release';
-import { RunnerRefusal, runnerRefusals } from './runner-support';
+import { DEFAULT_RUNNERS, RunnerRefusal, runnerRefusals } from './runner-support';
 import { resolveRuntimeBase, runtimeBaseFacts, runtimeImageOf, RuntimeLibc } from './runtime-plan';
 import { officialRustVersion, resolveRustVersion, resolveToolchain, RustToolchainPlan } from './rust-toolchain-plan';
 import { CargoWorkspaceFacts } from '../cargo/cargo-facts';
@@ -253,7 +253,7 @@ function runnerPlatforms(options: BuilderSettings): { platform: string; runner: 
   const platforms = options.platforms ?? ['linux/amd64'];
   return [...new Set(platforms)].filter(p => p === 'linux/amd64' || p === 'linux/arm64').map(platform => ({
     platform,
-    runner: platform === 'linux/amd64' ? options.amd64Runner ?? 'ubuntu-24.04' : options.arm64Runner ?? 'ubuntu-24.04-arm',
+    runner: platform === 'linux/amd64' ? options.amd64Runner ?? DEFAULT_RUNNERS.amd64 : options.arm64Runner ?? DEFAULT_RUNNERS.arm64,
   }));
 }
 

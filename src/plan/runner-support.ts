@@ -13,6 +13,9 @@ export const RUNNER_GLIBC: { readonly [label: string]: string } = {
   'ubuntu-22.04-arm': '2.35',
 };
 
+/** The runner labels of the two platforms when `amd64Runner` / `arm64Runner` are unset (GitHub-hosted Ubuntu 24.04). */
+export const DEFAULT_RUNNERS = { amd64: 'ubuntu-24.04', arm64: 'ubuntu-24.04-arm' } as const;
+
 /** The facts that decide whether DependencyCaching.RUNNER can build an image (resolved settings). */
 export interface RunnerSupportInput {
   /** Whether the workflow is written (`workflow`). */

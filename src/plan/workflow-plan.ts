@@ -3,6 +3,7 @@ import { resolveActionRefs, ResolvedActionRef } from './action-versions';
 import { CROSS_ARCHES, ImageCacheMount } from './builder-plan';
 import { ImagePlan } from './image-plan';
 import { resolveRunnerBuildPlan, RunnerBuildPlan } from './runner-build-plan';
+import { DEFAULT_RUNNERS } from './runner-support';
 import { ErrorCollector, RustDockerError, showValue } from '../errors';
 import { ActionPinning, CacheBackend, DependencyCaching, MultiArchStrategy, PullRequestCache, VulnerabilitySeverity, WorkflowSettings } from '../settings';
 import { checkNoExpression, checkString, isGithubSecretName, isImageRepository, isNameToken, isRegistryHost } from '../validators';
@@ -119,7 +120,7 @@ export function resolveWorkflowPlan(
   const registry = errors.attempt(() => resolveRegistry(options, imageName), { host: 'ghcr.io', ghcr: true, passwordSecret: 'GITHUB_TOKEN' });
   const push = options.push ?? true;
 
-  const platforms = errors.attempt(() => resolvePlatforms(options), [{ platform: 'linux/amd64', slug: 'linux-amd64', runner: 'ubuntu-24.04' }]);
+  const platforms = errors.attempt(() => resolvePlatforms(options), [{ platform: 'linux/amd64', slug: 'linux-amd64', runner: DEFAULT_RUNNERS.amd64 }]);
   const multiArchStrategy = platforms.length > 1 ? options.multiArchStrategy ?? MultiArchStrategy.NATIVE_RUNNERS : undefined;
   errors.attempt(() => {
     if (multiArchStrategy === MultiArchStrategy.CROSS_COMPILE && image?.builder.crossCompile === false) {
@@ -309,8 +310,8 @@ function resolvePlatforms(options: WorkflowSettings): PlatformPlan[] {
   }
   const seen = new Set<string>();
   const result: PlatformPlan[] = [];
-  const amd64Runner = resolveRunner('amd64Runner', options.amd64Runner, 'ubuntu-24.04');
-  const arm64Runner = resolveRunner('arm64Runner', options.arm64Runner, 'ubuntu-24.04-arm');
+  const amd64Runner = resolveRunner('amd64Runner', options.amd64Runner, DEFAULT_RUNNERS.amd64);
+  const arm64Runner = resolveRunner('arm64Runner', options.arm64Runner, DEFAULT_RUNNERS.arm64);
   for (const platform of platforms) {
     if (!SUPPORTED_PLATFORMS.includes(platform)) {
       throw RustDockerError.forOption('platforms', `${showValue(platform)} is not supported`,
