@@ -4,7 +4,7 @@ import { Dockerfile } from './dockerfile';
 import { AUDITABLE_BIN, AUDITABLE_ROOT, OUT_DIR, RUST_TARGET_FILE, STAGE } from './dockerfile-layout';
 import { CacheSharing, DockerStage, MountType, RunMount } from './dockerfile-stage';
 import { APT_UNPINNED, ignoreNext } from './lint-exceptions';
-import { CROSS_ARCHES, DEPS_TARGET_CACHE } from '../plan/builder-plan';
+import { BUILD_DIR, CROSS_ARCHES, DEPS_TARGET_CACHE } from '../plan/builder-plan';
 import { cargoBuildArgs } from '../plan/cargo-build-plan';
 import { ImagePlan } from '../plan/image-plan';
 import { TargetLibc } from '../settings';
@@ -148,4 +148,20 @@ export function registryMounts(p: ImagePlan, depsBuild = false): RunMount[] {
 
 export function secretMounts(p: ImagePlan): RunMount[] {
   return p.builder.secrets.map(s => ({ type: MountType.SECRET, id: s.id, env: s.env, required: s.required || undefined }));
+}
+
+/**
+ * CARGO_CHEF's `chef` stage, which the planner and the builders start from: the chef image (or the
+ * builder image with cargo-chef installed into it), the image's own toolchain, the build packages.
+ */
+export function chefStage(file: Dockerfile, p: ImagePlan): DockerStage {
+  const chef = file.addStage({ from: p.builder.chef?.image ?? p.builder.rustImage, name: STAGE.CHEF, platform: buildPlatform(p) });
+  useToolchain(chef, p);
+  if (p.builder.chef !== undefined && p.builder.chef.image === undefined) {
+    chef.comment('cargo-chef in the builder image itself, so every stage has the same Rust');
+    chef.runWith({ commands: ['cargo install cargo-chef --locked'], mounts: registryMounts(p) });
+  }
+  chef.workdir(BUILD_DIR);
+  installBuildPackages(chef, p);
+  return chef;
 }

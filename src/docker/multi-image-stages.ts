@@ -4,8 +4,8 @@
  * final one named after the image (`docker buildx build --target <name>`).
  */
 import {
-  auditableStage, buildPlatform, cargoBuild, cargoFlags, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild, installBuildPackages,
-  registryMounts, secretMounts, setupTarget, useToolchain,
+  auditableStage, cargoBuild, cargoFlags, chefStage, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild, registryMounts, secretMounts,
+  setupTarget,
 } from './build-steps';
 import { Dockerfile } from './dockerfile';
 import { STAGE } from './dockerfile-layout';
@@ -88,14 +88,7 @@ export function multiImageStages(file: Dockerfile, plan: BuildPlan): MultiImageS
 function sharedChef(file: Dockerfile, plan: BuildPlan): SharedStages {
   const images = plan.images!;
   const p = plan.image;
-  const chef = file.addStage({ from: p.builder.chef?.image ?? p.builder.rustImage, name: STAGE.CHEF, platform: buildPlatform(p) });
-  useToolchain(chef, p);
-  if (p.builder.chef !== undefined && p.builder.chef.image === undefined) {
-    chef.comment('cargo-chef in the builder image itself, so every stage has the same Rust');
-    chef.runWith({ commands: ['cargo install cargo-chef --locked'], mounts: registryMounts(p) });
-  }
-  chef.workdir(BUILD_DIR);
-  installBuildPackages(chef, p);
+  const chef = chefStage(file, p);
 
   const planner = file.addStage({ from: STAGE.CHEF, name: STAGE.PLANNER });
   planner.comment('recipe.json: the dependency graph of every image, unchanged by source edits');

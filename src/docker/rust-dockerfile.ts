@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Component } from 'projen';
 import {
-  auditableStage, buildPlatform, cargoBuild, cargoFlags, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild, installBuildPackages,
+  auditableStage, buildPlatform, chefStage, cargoBuild, cargoFlags, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild, installBuildPackages,
   registryMounts, secretMounts, setupTarget, useToolchain,
 } from './build-steps';
 import { Dockerfile } from './dockerfile';
@@ -146,14 +146,7 @@ function buildStages(file: Dockerfile, p: ImagePlan): BuildStages {
 // strategies
 
 function cargoChef(file: Dockerfile, p: ImagePlan): BuildStages {
-  const chef = file.addStage({ from: p.builder.chef?.image ?? p.builder.rustImage, name: STAGE.CHEF, platform: buildPlatform(p) });
-  useToolchain(chef, p);
-  if ((p.builder.chef !== undefined && p.builder.chef.image === undefined)) {
-    chef.comment('cargo-chef in the builder image itself, so every stage has the same Rust');
-    chef.runWith({ commands: ['cargo install cargo-chef --locked'], mounts: registryMounts(p) });
-  }
-  chef.workdir(BUILD_DIR);
-  installBuildPackages(chef, p);
+  const chef = chefStage(file, p);
 
   const planner = file.addStage({ from: STAGE.CHEF, name: STAGE.PLANNER });
   planner.comment('recipe.json: the dependency graph, unchanged by source edits');
