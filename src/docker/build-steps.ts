@@ -165,3 +165,16 @@ export function chefStage(file: Dockerfile, p: ImagePlan): DockerStage {
   installBuildPackages(chef, p);
   return chef;
 }
+
+/**
+ * SKELETON's `builder` stage up to its dependency build: from `base`, the cargo config, the target,
+ * the skeleton workspace copied in.
+ */
+export function skeletonBuilderStage(file: Dockerfile, p: ImagePlan): DockerStage {
+  const builder = file.addStage({ from: STAGE.BASE, name: STAGE.BUILDER });
+  copyCargoConfig(builder, p, 'before any cargo command: the dependency build and the real build read the same config and sources');
+  setupTarget(builder, p);
+  builder.copy({ from: STAGE.SKELETON, sources: [`${BUILD_DIR}/`], dest: './' });
+  builder.arg('TARGETPLATFORM');
+  return builder;
+}

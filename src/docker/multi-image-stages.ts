@@ -4,8 +4,8 @@
  * final one named after the image (`docker buildx build --target <name>`).
  */
 import {
-  auditableStage, cargoBuild, cargoFlags, chefStage, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild, registryMounts, secretMounts,
-  setupTarget,
+  auditableStage, cargoBuild, cargoFlags, chefStage, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild, registryMounts,
+  secretMounts, setupTarget, skeletonBuilderStage,
 } from './build-steps';
 import { Dockerfile } from './dockerfile';
 import { STAGE } from './dockerfile-layout';
@@ -113,11 +113,7 @@ function sharedSkeleton(file: Dockerfile, plan: BuildPlan): SharedStages {
   const p = plan.image;
   const { base, skeleton } = skeletonStages(file, p);
   const auditable = auditableStage(file, p);
-  const builder = file.addStage({ from: STAGE.BASE, name: STAGE.BUILDER });
-  copyCargoConfig(builder, p, 'before any cargo command: the dependency build and the real build read the same config and sources');
-  setupTarget(builder, p);
-  builder.copy({ from: STAGE.SKELETON, sources: [`${BUILD_DIR}/`], dest: './' });
-  builder.arg('TARGETPLATFORM');
+  const builder = skeletonBuilderStage(file, p);
   builder.comment(`the dependencies of every image (${images.map(i => i.name).join(', ')}), each with its own build's flags: reused until the dependency graph changes.`);
   builder.comment(`On a long-lived builder, a cache mount keeps a copy of target/ (${DEPS_TARGET_CACHE}): when the graph changes, only new or changed crates compile`);
   builder.runWith({

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { Component } from 'projen';
 import {
-  auditableStage, buildPlatform, chefStage, cargoBuild, cargoFlags, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild, installBuildPackages,
-  registryMounts, secretMounts, setupTarget, useToolchain,
+  auditableStage, buildPlatform, cargoBuild, cargoFlags, chefStage, copyAuditable, copyCargoConfig, copyOut, finalCargoBuild,
+  installBuildPackages, registryMounts, secretMounts, setupTarget, skeletonBuilderStage, useToolchain,
 } from './build-steps';
 import { Dockerfile } from './dockerfile';
 import { OUT_DIR, STAGE } from './dockerfile-layout';
@@ -174,11 +174,7 @@ function skeleton(file: Dockerfile, p: ImagePlan): BuildStages {
   const { base, skeleton: skel } = skeletonStages(file, p);
 
   const auditable = auditableStage(file, p);
-  const builder = file.addStage({ from: STAGE.BASE, name: STAGE.BUILDER });
-  copyCargoConfig(builder, p, 'before any cargo command: the dependency build and the real build read the same config and sources');
-  setupTarget(builder, p);
-  builder.copy({ from: STAGE.SKELETON, sources: [`${BUILD_DIR}/`], dest: './' });
-  builder.arg('TARGETPLATFORM');
+  const builder = skeletonBuilderStage(file, p);
   builder.comment('dependencies only: this layer is reused until the dependency graph changes.');
   builder.comment(`On a long-lived builder, a cache mount keeps a copy of target/ (${DEPS_TARGET_CACHE}): when the graph changes, only new or changed crates compile`);
   builder.runWith({
