@@ -36,10 +36,28 @@ generate() {
     --strategies "$1" "${extra[@]}" >/dev/null)
 }
 
+# bench_toolchain: the Rust channel of CTX (its rust-toolchain.toml, which bench/run.sh's toolchain
+# scenario bumps), else BENCH_RUST_VERSION, else 1.99.1 (the lab's rust:1)
+bench_toolchain() {
+  local c
+  c=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$CTX/rust-toolchain.toml" 2>/dev/null | head -1)
+  echo "${c:-${BENCH_RUST_VERSION:-1.99.1}}"
+}
+
 # copy_generated STRATEGY: our library's Dockerfile + .dockerignore for CTX into CTX (generated once
-# per STATE_DIR: the repository commits them, so their synthesis is not part of any build)
+# per STATE_DIR and toolchain: the repository commits them, so their synthesis is not part of any build)
 copy_generated() {
-  local g="$STATE_DIR/gen"
+  local g
+  g="$STATE_DIR/gen-$(bench_toolchain)"
   [ -f "$g/$1/Dockerfile" ] || { rm -rf "$g"; generate "$1" "$g"; }
   cp "$g/$1/Dockerfile" "$CTX/Dockerfile"; cp "$g/$1/.dockerignore" "$CTX/.dockerignore"
+}
+
+# image_output: the output flags of this MODE (array out): build = the workflow's first call, with the
+# registry cache (its type=gha mapped to the registry) and --load; push = its second call on the same
+# builder, which neither reads nor writes the cache (a second export would replace the first with the
+# records of an all-cached build)
+image_output() {
+  if [ "$MODE" = push ]; then out=(--push -t "$PUSH_REF")
+  else out=(--cache-from "type=registry,ref=$CACHE_REF" --cache-to "type=registry,ref=$CACHE_REF,mode=max" --load -t "$IMAGE_TAG"); fi
 }

@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
 # Baseline "cargo-chef-readme": the recipe from cargo-chef's README (planner computes recipe.json,
 # builder cooks the dependencies in their own layer, then builds the app).
-# NOTE: needs the lukemathwalker/cargo-chef image (or `cargo install cargo-chef`), which is not
-# available on the offline machines: bench/run.sh skips it there with a note.
+# Needs the lukemathwalker/cargo-chef image (the lab's chef-images.sh builds it; bench/run.sh skips
+# the variant with a note where it is missing). One change to the README's text: the Rust version is
+# an ARG (default 1, the README's tag), which bench/run.sh's toolchain scenario sets.
 ARG APP_NAME=app
-FROM lukemathwalker/cargo-chef:latest-rust-1 AS chef
+ARG RUST_VERSION=1
+FROM lukemathwalker/cargo-chef:latest-rust-${RUST_VERSION} AS chef
 WORKDIR /app
 
 FROM chef AS planner

@@ -55,10 +55,9 @@ if [ "$MODE" = build ]; then
 fi
 
 # 2. build (or push)
-out=(--load -t "$IMAGE_TAG"); [ "$MODE" = push ] && out=(--push -t "$PUSH_REF")
+image_output
 t=$(now)
 docker buildx build --builder "$BUILDER" --progress=plain \
-  --cache-from "type=registry,ref=$CACHE_REF" --cache-to "type=registry,ref=$CACHE_REF,mode=max" \
   "${out[@]}" "$CTX" >&2
 phase "$MODE" "$t"
 

@@ -17,13 +17,14 @@
 #   5. save (after the push, as actions/cache's post step): only when no entry has this key
 #      (actions/cache never overwrites a key), after pruning the workspace's own crates from target/
 #      (cache_save, cache_stored_bytes); and the binaries under their key (after a miss).
-# The toolchain is the runner's preinstalled one (rustup on PATH; BENCH_RUST_VERSION, else 1.99.1,
-# the lab's rust:1; installed once if missing — a fresh install measured 9.8 s here). The lab host is
-# Debian 12 (glibc 2.36), a GitHub ubuntu-24.04 runner has 2.39: both below the trixie runtime's 2.41.
+# The toolchain is the runner's preinstalled one (rustup on PATH; the channel of the project's
+# rust-toolchain.toml, else BENCH_RUST_VERSION, else 1.99.1, the lab's rust:1; installed once if
+# missing — a fresh install measured 9.8 s here). The lab host is Debian 12 (glibc 2.36), a GitHub
+# ubuntu-24.04 runner has 2.39: both below the trixie runtime's 2.41.
 # shellcheck source=_common.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/_common.sh"
 parse_args "$@"
-TOOLCHAIN=${BENCH_RUST_VERSION:-1.99.1}
+TOOLCHAIN=$(bench_toolchain)
 AUDITABLE_VERSION=${AUDITABLE_VERSION:-$(sed -n "s/^export const CARGO_AUDITABLE_VERSION = '\(.*\)';/\1/p" "$REPO_DIR/src/plan/builder-plan.ts")}
 STORE="$STATE_DIR/cache"; mkdir -p "$STORE"
 BINS="$STATE_DIR/runner-binaries"
@@ -111,11 +112,10 @@ print(len({m["package_id"] for m in map(json.loads, open(sys.argv[1])) if m.get(
 fi
 
 # 4. the image (build, or push on the same builder)
-out=(--load -t "$IMAGE_TAG"); [ "$MODE" = push ] && out=(--push -t "$PUSH_REF")
+image_output
 t=$(now)
 docker buildx build --builder "$BUILDER" --progress=plain \
   --build-arg BINARIES=runner-binaries --build-context runner-binaries="$BINS" \
-  --cache-from "type=registry,ref=$CACHE_REF" --cache-to "type=registry,ref=$CACHE_REF,mode=max" \
   "${out[@]}" "$CTX" >&2
 phase "docker_$MODE" "$t"
 

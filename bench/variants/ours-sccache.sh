@@ -64,12 +64,11 @@ fi
 export SCCACHE_REDIS_SECRET="redis://127.0.0.1:$REDIS_PORT"
 
 # 3. build (or push)
-out=(--load -t "$IMAGE_TAG"); [ "$MODE" = push ] && out=(--push -t "$PUSH_REF")
+image_output
 t=$(now)
 docker buildx build --builder "$BUILDER" --progress=plain \
   --build-context sccache="$STATE_DIR/sccache-bin" \
   --secret id=sccache_redis,env=SCCACHE_REDIS_SECRET \
-  --cache-from "type=registry,ref=$CACHE_REF" --cache-to "type=registry,ref=$CACHE_REF,mode=max" \
   "${out[@]}" "$CTX" 2>&1 | tee "$LOG" >&2
 phase "$MODE" "$t"
 
