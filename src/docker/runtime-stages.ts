@@ -47,35 +47,58 @@ export interface RuntimeStageNames {
 }
 
 /**
- * The guard's stage: the stage that built the binaries (it has readelf and them), or with RUNNER a Debian image
- * with binutils and the binaries of `binariesFrom`, so that BuildKit does not build the builder stage when
- * the binaries come from the runner.
+ * The guard's stage: the stage that built the binaries (it has them and perl), or with RUNNER a plain Debian
+ * image with the binaries of `binariesFrom`, so that BuildKit does not build the builder stage when the
+ * binaries come from the runner (nothing installed: a cache hit needs no extra layer).
  */
 function guardStage(file: Dockerfile, p: ImagePlan, binariesFrom: string, name: string): DockerStage {
   const runner = p.builder.runner;
   if (runner === undefined) return file.addStage({ from: binariesFrom, name });
   const guard = file.addStage({ from: runner.guardImage, name });
-  guard.comment('readelf for the check (the binaries may come from the runner: this stage does not start from the builder)');
-  ignoreNext(guard, APT_UNPINNED);
-  guard.run({ commands: ['apt-get update', 'apt-get install -y --no-install-recommends binutils', 'rm -rf /var/lib/apt/lists/*'] });
+  guard.comment('a plain Debian image (perl reads the binaries): the binaries may come from the runner, so this stage does not start from the builder');
   guard.copy({ from: binariesFrom, sources: [`${OUT_DIR}/`], dest: `${OUT_DIR}/` });
   return guard;
 }
 
 /**
+ * `elf needs FILE` prints `<library>@<version>` for each symbol version FILE references and `<library>@`
+ * for each library it needs (`NEEDED`); `elf defines FILE` prints the versions FILE defines. Read from the
+ * ELF section headers (`.dynamic`, `.gnu.version_r`, `.gnu.version_d`) with perl, which every Debian
+ * image has (perl-base is essential), of any class, byte order and architecture. Nothing to install:
+ * the guard runs in the builder, or with RUNNER in a plain Debian image whose layers the runtime shares.
+ * No single quote inside (the shell quotes it); a non-ELF file prints nothing.
+ */
+export const ELF_READER_PERL = [
+  'my ($m, $f) = @ARGV; open(my $h, "<:raw", $f) or die "glibc guard: cannot read $f: $!\\n"; local $/; my $d = <$h>;',
+  'exit 0 unless substr($d, 0, 4) eq "\\x7fELF";',
+  'my $b64 = ord(substr($d, 4, 1)) == 2; my $le = ord(substr($d, 5, 1)) == 1;',
+  'my ($h16, $h32, $hw) = $le ? ("v", "V", $b64 ? "Q<" : "V") : ("n", "N", $b64 ? "Q>" : "N");',
+  'sub num { my ($t, $o) = @_; return unpack($t, substr($d, $o, 8)); }',
+  'sub str { return unpack("Z*", substr($d, $_[0], 4096)); }',
+  'my ($shoff, $shsize, $shnum) = $b64 ? (num($hw, 0x28), num($h16, 0x3a), num($h16, 0x3c)) : (num($hw, 0x20), num($h16, 0x2e), num($h16, 0x30));',
+  'my @sh = map { my $o = $shoff + $_ * $shsize; $b64',
+  '  ? [num($h32, $o + 4), num($hw, $o + 24), num($hw, $o + 32), num($h32, $o + 40), num($h32, $o + 44)]',
+  '  : [num($h32, $o + 4), num($hw, $o + 16), num($hw, $o + 20), num($h32, $o + 24), num($h32, $o + 28)] } 0 .. $shnum - 1;',
+  'for my $s (@sh) {',
+  '  my ($type, $off, $size, $link, $info) = @$s; my $strs = $sh[$link][1];',
+  '  if ($m eq "needs" && $type == 6) { my $es = $b64 ? 16 : 8;',
+  '    for (my $o = $off; $o < $off + $size; $o += $es) { my $tag = num($hw, $o); last if $tag == 0; print str($strs + num($hw, $o + $es / 2)), "\\@\\n" if $tag == 1; } }',
+  '  elsif ($m eq "needs" && $type == 0x6ffffffe) { my $o = $off;',
+  '    for (1 .. $info) { my $lib = str($strs + num($h32, $o + 4)); my $x = $o + num($h32, $o + 8);',
+  '      for (1 .. num($h16, $o + 2)) { print $lib, "\\@", str($strs + num($h32, $x + 8)), "\\n"; $x += num($h32, $x + 12); }',
+  '      $o += num($h32, $o + 12); } }',
+  '  elsif ($m eq "defines" && $type == 0x6ffffffd) { my $o = $off;',
+  '    for (1 .. $info) { print str($strs + num($h32, $o + num($h32, $o + 12))), "\\n"; $o += num($h32, $o + 16); } }',
+  '}',
+];
+
+/**
  * The guard: for every binary, each shared library it needs (`NEEDED`) must exist in the runtime image,
  * and each symbol version it references (`GLIBC_2.39`, weak ones too: the loader warns about those)
- * must be defined by that library there. Read with `readelf`, which reads any architecture's ELF files.
+ * must be defined by that library there. Read with {@link ELF_READER_PERL}.
  */
 function glibcGuardScript(p: ImagePlan): string[] {
   const root = GUARD_RUNTIME_ROOT;
-  // "<library>@<version>" for each version reference, "<library>@" for each NEEDED library
-  const needs = "awk '/^Version needs section/ { n = 1; next } /^Version (definition|symbols) section/ { n = 0 } "
-    + 'n && / File: / { for (i = 1; i <= NF; i++) if ($i == "File:") f = $(i + 1) } '
-    + "n && / Name: / { for (i = 1; i <= NF; i++) if ($i == \"Name:\") print f \"@\" $(i + 1) }'";
-  const defines = "awk '/^Version definition section/ { d = 1; next } /^Version (needs|symbols) section/ { d = 0 } "
-    + "d && / Name: / { for (i = 1; i <= NF; i++) if ($i == \"Name:\") print $(i + 1) }'";
-  const neededLibs = String.raw`sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1@/p'`;
   const platform = p.builder.crossCompile ? ' ($TARGETPLATFORM)' : '';
   // (pipefail: `grep -xF … >/dev/null` reads its whole input; `grep -q` would stop at the match and
   // could leave a SIGPIPE on its left, failing the pipeline)
@@ -84,16 +107,19 @@ function glibcGuardScript(p: ImagePlan): string[] {
     : p.runtime.base === RuntimeBase.CUSTOM
       ? 'use a runtime image of the same Debian release as the builder (option "debianRelease"), or add the library to "runtimePackages"'
       : `build and run on one Debian release (option "debianRelease", now ${p.builder.debianRelease}) without hand-picked images of another release, and add missing libraries to "runtimePackages"`;
+  const reader = ELF_READER_PERL.map((l, i) => (i === 0 ? `elf() { perl -e '${l}` : `  ${l}`));
+  reader[reader.length - 1] += '\' -- "$@"; };';
   return [
-    'command -v readelf >/dev/null || { echo "glibc guard: readelf is missing in the builder image: add binutils to buildPackages, or set glibcGuard to false" >&2; exit 1; };',
+    'command -v perl >/dev/null || { echo "glibc guard: perl is missing in the image of the glibc-guard stage: use a Debian-based builder image, or set glibcGuard to false" >&2; exit 1; };',
+    ...reader,
     'status=0;',
     `for bin in ${OUT_DIR}/*; do`,
-    `  for need in $({ readelf -W -V "$bin" | ${needs}; readelf -W -d "$bin" | ${neededLibs}; } | sort -u); do`,
+    '  for need in $(elf needs "$bin" | sort -u); do',
     '    lib=${need%@*}; ver=${need#*@};',
     `    path=$(find -H ${root}/lib ${root}/lib64 ${root}/usr/lib ${root}/usr/lib64 -maxdepth 2 -name "$lib" 2>/dev/null | head -n 1);`,
     `    while [ -n "$path" ] && [ -L "$path" ]; do t=$(readlink "$path"); case "$t" in /*) path=${root}$t ;; *) path=$(dirname "$path")/$t ;; esac; done;`,
     '    if [ -z "$path" ]; then echo "glibc guard: ${bin##*/} needs $lib, which the runtime image' + platform + ' does not have" >&2; status=1;',
-    `    elif [ -n "$ver" ] && ! readelf -W -V "$path" | ${defines} | grep -xF "$ver" >/dev/null; then echo "glibc guard: \${bin##*/} needs $ver of $lib, which the runtime image's $lib does not define" >&2; status=1; fi;`,
+    '    elif [ -n "$ver" ] && ! elf defines "$path" | grep -xF "$ver" >/dev/null; then echo "glibc guard: ${bin##*/} needs $ver of $lib, which the runtime image\'s $lib does not define" >&2; status=1; fi;',
     '  done;',
     'done;',
     `if [ "$status" -ne 0 ]; then echo ${shellQuote(`glibc guard: the image would not start. Fix: ${fix}.`)} >&2; exit 1; fi`,

@@ -28,7 +28,7 @@ import { DependencyCaching } from '../settings';
  * - NONE: `builder` (`COPY . .` + `cargo build`) → `runtime`
  * - RUNNER: CARGO_CHEF's stages, then `binaries` (`FROM ${BINARIES}`, a global ARG defaulting to `builder`;
  *   the workflow sets it to the named build context holding the runner's binaries) → `runtime`; the
- *   glibc guard then starts from a Debian image with binutils, not from `builder`, so BuildKit skips the
+ *   glibc guard then starts from a plain Debian image, not from `builder`, so BuildKit skips the
  *   build stages when the binaries come from the runner
  *
  * With `auditable`, a `cargo-auditable` stage (the tool, installed apart from the sources) precedes

@@ -54,7 +54,7 @@ export interface RunnerBinariesPlan {
   /** The named build context the workflow passes (`runner-binaries`): a folder with `out/<binary>`. */
   readonly context: string;
   /**
-   * Image of the glibc-guard stage (it installs binutils for readelf): the guard may not start from the
+   * Image of the glibc-guard stage (a plain Debian image: perl reads the binaries): the guard may not start from the
    * builder stage, or BuildKit would build it even when the binaries come from the runner.
    */
   readonly guardImage: string;

@@ -220,9 +220,10 @@ export interface DockerfileSettings {
 
   /**
    * A build stage (`glibc-guard`) that fails the image build, not the container start, when a binary
-   * needs a glibc symbol version or a shared library the runtime image lacks (read with `readelf`
-   * from the builder against the runtime's files). Needs `readelf` (binutils) in the builder image,
-   * which the official rust images have. Not used with SCRATCH (static binaries only).
+   * needs a glibc symbol version or a shared library the runtime image lacks (the binaries' ELF
+   * sections read with perl in the builder, or with RUNNER in a plain Debian image, against the
+   * runtime's files). Needs perl in the builder image, which every Debian image has (perl-base is
+   * essential). Not used with SCRATCH (static binaries only).
    * @default true
    */
   readonly glibcGuard?: boolean;

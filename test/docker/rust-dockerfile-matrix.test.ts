@@ -66,7 +66,7 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
     expect(all.map(s => s.name)).toEqual([...STAGES[c.caching], ...RUNTIME_STAGES(c)]);
     const platform = c.cross ? '--platform=$BUILDPLATFORM ' : '';
     // the first build stage and cargo-auditable's: the same image
-    // (RUNNER: the binaries stage names a build arg, its guard a Debian image with binutils)
+    // (RUNNER: the binaries stage names a build arg, its guard a plain Debian image)
     const external = all.filter(s => !['runtime', 'runtime-base', 'binaries', 'glibc-guard'].includes(s.name) && !all.some(o => o.name === s.from));
     expect(external.map(s => s.name).sort()).toEqual([firstBuild.name, 'cargo-auditable'].sort());
     expect(external[1].from).toBe(external[0].from);
@@ -93,7 +93,6 @@ describe.each(accepted.map(c => [name(c), c] as const))('%s', (_n, c) => {
 
   test('every cargo command: --locked, same flags, secret mount, --target when MUSL or cross', () => {
     expect(cargoRuns.length).toBe(c.caching === DependencyCaching.NONE || c.caching === DependencyCaching.CACHE_MOUNTS ? 1 : 2);
-    // the guard reads the binaries with the readelf its stage installs
     const flags = (l: string) => /cargo (?:auditable build|build|chef cook) (.*?)(?: --recipe-path recipe\.json)?(?: &&|$)/.exec(l.replace(/^.*?(?=cargo (auditable build|build|chef cook))/, ''))![1];
     for (const l of cargoRuns) {
       expect(l).toContain('--locked');
