@@ -64,7 +64,8 @@ function guardStage(file: Dockerfile, p: ImagePlan, binariesFrom: string, name: 
  * `elf needs FILE` prints `<library>@<version>` for each symbol version FILE references and `<library>@`
  * for each library it needs (`NEEDED`); `elf defines FILE` prints the versions FILE defines. Read from the
  * ELF section headers (`.dynamic`, `.gnu.version_r`, `.gnu.version_d`) with perl, which every Debian
- * image has (perl-base is essential), of any class, byte order and architecture. Nothing to install:
+ * image has (perl-base is essential), for any architecture (the 32-bit and big-endian layouts are read
+ * too, though the library builds only 64-bit little-endian: amd64, arm64). Nothing to install:
  * the guard runs in the builder, or with RUNNER in a plain Debian image whose layers the runtime shares.
  * No single quote inside (the shell quotes it); a non-ELF file prints nothing.
  */
